@@ -1,0 +1,44 @@
+# Two commands: `make demo` and `make test`. Each does its own set-up on a fresh machine.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := $(HOME)/.local/bin/uv
+endif
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint typecheck bench system-deps clean
+
+$(UV):
+	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-extras
+	touch $@
+
+setup: .venv/.synced
+
+demo: setup
+	$(UV) run centrale demo
+
+system-deps:
+	./.ci/system-deps
+
+test: setup system-deps
+	$(UV) run ruff check src tests bench
+	$(UV) run ruff format --check src tests bench
+	$(UV) run mypy
+	$(UV) run pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: setup
+	$(UV) run ruff check src tests bench
+	$(UV) run ruff format --check src tests bench
+
+typecheck: setup
+	$(UV) run mypy
+
+bench: setup
+	$(UV) run python bench/ingest.py
+	$(UV) run python bench/identity.py
+
+clean:
+	rm -rf .venv centrale.db* synth

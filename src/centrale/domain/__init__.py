@@ -1,0 +1,1 @@
+"""The registry's pure domain: value types and rules, standard library only, no I/O."""

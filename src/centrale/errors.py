@@ -1,0 +1,75 @@
+"""Errors of centrale, translated only at the edges (CLI, API, web).
+
+The tree::
+
+    CentraleError                 status 500
+    ├── NotFound                  404
+    │   ├── UnknownInstitution
+    │   ├── UnknownSubmission
+    │   └── UnknownPerson
+    ├── Conflict                  409
+    │   └── InstitutionExists
+    ├── InvalidInput              400
+    │   ├── InvalidSubmission     a file rejected whole (header, institution, period, encoding)
+    │   └── ConsentRequired       an inquiry without purpose or consent reference
+    └── Forbidden                 403
+
+Each message names the value at fault and the fix, in French: it is shown to users as is.
+"""
+
+from __future__ import annotations
+
+
+class CentraleError(Exception):
+    code = "centrale_error"
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CentraleError):
+    code = "not_found"
+    status = 404
+
+
+class UnknownInstitution(NotFound):
+    code = "unknown_institution"
+
+
+class UnknownSubmission(NotFound):
+    code = "unknown_submission"
+
+
+class UnknownPerson(NotFound):
+    code = "unknown_person"
+
+
+class Conflict(CentraleError):
+    code = "conflict"
+    status = 409
+
+
+class InstitutionExists(Conflict):
+    code = "institution_exists"
+
+
+class InvalidInput(CentraleError):
+    code = "invalid_input"
+    status = 400
+
+
+class InvalidSubmission(InvalidInput):
+    """A submission file rejected whole; `reason` is what the data officer reads."""
+
+    code = "invalid_submission"
+
+
+class ConsentRequired(InvalidInput):
+    code = "consent_required"
+
+
+class Forbidden(CentraleError):
+    code = "forbidden"
+    status = 403

@@ -1,0 +1,1 @@
+"""Flash-back, the sector's weekly review: sources, intake, curation, issues, subscribers."""

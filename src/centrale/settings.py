@@ -1,0 +1,72 @@
+"""One settings object, read from `CENTRALE_` environment variables.
+
+Built once by `bootstrap` and passed down; never read as a module global.
+Every field has a default and a description (a test holds this).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CENTRALE_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///centrale.db",
+        description="SQLAlchemy URL of the registry database (SQLite file or PostgreSQL).",
+    )
+    ingest_chunk_rows: int = Field(
+        250_000,
+        description="Rows read and validated at a time when ingesting a file; bounds memory.",
+    )
+    synth_dir: Path = Field(
+        Path("synth"),
+        description="Directory where `centrale demo` writes the synthetic sector's files.",
+    )
+    demo_persons: int = Field(
+        50_000, description="Number of borrowers `centrale demo` generates."
+    )
+    demo_months: int = Field(12, description="Number of monthly files `centrale demo` generates.")
+    cross_indebtedness: float = Field(
+        0.15,
+        description="Share of synthetic borrowers who hold loans at several institutions.",
+    )
+    identity_threshold: float = Field(
+        0.9,
+        description="Match probability above which two borrower records are one person.",
+    )
+    public_url: str = Field(
+        "http://localhost:8000",
+        description="Public base URL of the web app, used in links sent by e-mail.",
+    )
+    secret_key: str = Field(
+        "change-me-in-production",
+        description="Key that signs confirmation and unsubscribe links.",
+    )
+    smtp_host: str = Field("localhost", description="SMTP server that sends the review.")
+    smtp_port: int = Field(25, description="Port of the SMTP server.")
+    smtp_user: str = Field("", description="SMTP login, empty for none.")
+    smtp_password: str = Field("", description="SMTP password, empty for none.")
+    smtp_starttls: bool = Field(False, description="Use STARTTLS with the SMTP server.")
+    mail_from: str = Field(
+        "Flash-back <flashback@centrale.example.ma>",
+        description="Sender of the review's e-mails.",
+    )
+    send_rate_per_second: float = Field(
+        10.0, description="Maximum messages sent per second (throttling)."
+    )
+    dkim_selector: str = Field("centrale", description="DKIM selector of the sending domain.")
+    dkim_domain: str = Field("", description="DKIM signing domain; empty disables signing.")
+    dkim_private_key_path: Path | None = Field(
+        None, description="Path to the PEM private key that signs outgoing mail with DKIM."
+    )
+    fetch_timeout_seconds: float = Field(
+        20.0, description="Timeout of each request when fetching review sources."
+    )
+    retention_years: int = Field(
+        5, description="Years after a contract closes before its data is purged."
+    )

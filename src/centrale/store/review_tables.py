@@ -1,0 +1,3 @@
+"""Tables of the weekly review (owned by the review package)."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The web app (`centrale serve`): FastAPI, server-rendered French pages, JSON API."""

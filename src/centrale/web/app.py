@@ -1,0 +1,54 @@
+"""The FastAPI application: one factory, one error handler, routers per feature."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from centrale.bootstrap import App
+from centrale.errors import CentraleError
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(registry: App) -> FastAPI:
+    """Build the web app over an already bootstrapped registry."""
+    web = FastAPI(title="centrale", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    web.state.registry = registry
+    web.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @web.exception_handler(CentraleError)
+    async def on_error(request: Request, error: CentraleError) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"error": {"code": error.code, "message": error.message}}, status_code=error.status
+            )
+        return templates.TemplateResponse(
+            request, "error.html", {"error": error}, status_code=error.status
+        )
+
+    @web.get("/", response_class=HTMLResponse)
+    async def home(request: Request) -> Response:
+        return templates.TemplateResponse(request, "home.html", {})
+
+    for router in _feature_routers():
+        web.include_router(router)
+    return web
+
+
+def _feature_routers() -> list:  # type: ignore[type-arg]
+    # Each feature package contributes its routers; imported late to keep start-up light.
+    from centrale.web.routers import feature_routers
+
+    return feature_routers()

@@ -1,0 +1,9 @@
+"""The list of feature routers the web app mounts. Add yours here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def feature_routers() -> list[APIRouter]:
+    return []
