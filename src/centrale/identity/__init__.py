@@ -1,0 +1,1 @@
+"""Identity resolution: one person across institutions, spellings and scripts."""

@@ -1,0 +1,48 @@
+"""The one interface through which ingestion links borrower records to persons.
+
+Ingestion hands the resolver the borrower records that are new or whose identity fields
+changed in a submission, inside the submission's transaction; the resolver decides which person
+each belongs to (creating persons as needed, writing its own evidence through the same
+connection) and returns the decision. Ingestion then stores `person_id` and `match_score` on
+the records. A resolver never commits: the submission's transaction is all or nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import polars as pl
+from sqlalchemy import Connection
+
+#: Columns of the frame handed to `IdentityResolver.link`, with their Polars types.
+RECORD_SCHEMA: dict[str, pl.DataType] = {
+    "borrower_record_id": pl.Int64(),
+    "institution_id": pl.Int64(),
+    "customer_ref": pl.String(),
+    "cin_norm": pl.String(),
+    "last_name": pl.String(),
+    "first_name": pl.String(),
+    "last_name_ar": pl.String(),
+    "first_name_ar": pl.String(),
+    "birth_date": pl.Date(),
+    "gender": pl.String(),
+    "phone": pl.String(),  # E.164, or null
+    "region": pl.Int16(),
+}
+
+#: Columns of the frame `IdentityResolver.link` returns: one row per record handed in.
+LINK_SCHEMA: dict[str, pl.DataType] = {
+    "borrower_record_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "match_score": pl.Float64(),
+}
+
+
+class IdentityResolver(Protocol):
+    """Links borrower records to persons; see the module docstring for the contract."""
+
+    name: str
+
+    def link(self, conn: Connection, records: pl.DataFrame) -> pl.DataFrame:
+        """Return `LINK_SCHEMA` rows for every row of `records` (`RECORD_SCHEMA`)."""
+        ...
