@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from centrale.identity.seam import IdentityResolver
 from centrale.settings import Settings
 from centrale.store.db import make_engine, upgrade
 
@@ -16,10 +17,16 @@ class App:
 
     settings: Settings
     engine: Engine
-    extras: dict[str, object] = field(default_factory=dict)
+    resolver: IdentityResolver = field(default_factory=lambda: _default_resolver())
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _default_resolver() -> IdentityResolver:
+    from centrale.identity.cin_resolver import CinResolver
+
+    return CinResolver()
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> App:

@@ -1,0 +1,89 @@
+"""Submission format v1: the columns of a monthly portfolio file and their vocabularies."""
+
+from __future__ import annotations
+
+from centrale.domain.loan import Activity, Frequency, LoanStatus, Product
+
+COLUMNS: tuple[str, ...] = (
+    "institution_code",
+    "period",
+    "contract_ref",
+    "customer_ref",
+    "cin",
+    "last_name",
+    "first_name",
+    "last_name_ar",
+    "first_name_ar",
+    "birth_date",
+    "gender",
+    "phone",
+    "region",
+    "milieu",
+    "activity",
+    "product",
+    "group_ref",
+    "disbursed_on",
+    "maturity_on",
+    "amount",
+    "installment",
+    "frequency",
+    "outstanding",
+    "arrears",
+    "days_past_due",
+    "status",
+    "closed_on",
+    "purpose",
+)
+
+REQUIRED: tuple[str, ...] = (
+    "institution_code",
+    "period",
+    "contract_ref",
+    "customer_ref",
+    "cin",
+    "last_name",
+    "first_name",
+    "product",
+    "disbursed_on",
+    "maturity_on",
+    "amount",
+    "outstanding",
+    "arrears",
+    "days_past_due",
+    "status",
+)
+
+DATE_COLUMNS: tuple[str, ...] = ("birth_date", "disbursed_on", "maturity_on", "closed_on")
+
+#: Whole-dirham and day-count columns; `amount` alone must be strictly positive.
+INTEGER_COLUMNS: tuple[str, ...] = (
+    "amount",
+    "installment",
+    "outstanding",
+    "arrears",
+    "days_past_due",
+)
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "gender": ("F", "M"),
+    "milieu": ("U", "R"),
+    "activity": tuple(a.value for a in Activity),
+    "product": tuple(p.value for p in Product),
+    "frequency": tuple(f.value for f in Frequency),
+    "status": tuple(s.value for s in LoanStatus),
+}
+
+#: Longest accepted text per column: longer values would be cut by the database.
+MAX_LENGTHS: dict[str, int] = {
+    "contract_ref": 64,
+    "customer_ref": 64,
+    "group_ref": 64,
+    "cin": 32,
+    "last_name": 120,
+    "first_name": 120,
+    "last_name_ar": 120,
+    "first_name_ar": 120,
+    "purpose": 2000,
+}
+
+REGIONS = range(1, 13)

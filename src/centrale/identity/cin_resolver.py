@@ -1,0 +1,32 @@
+"""The interim resolver: one person per normalised CIN.
+
+It joins strangers whose CINs collide and splits a person whose CIN was mistyped; the
+probabilistic model replaces it (see `centrale.identity`), behind the same seam.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Connection
+
+from centrale.identity.seam import LINK_SCHEMA
+from centrale.store.persons import persons_for_cins
+
+
+class CinResolver:
+    name = "cin"
+
+    def link(self, conn: Connection, records: pl.DataFrame) -> pl.DataFrame:
+        """Link each record to the person of its CIN (score 1.0: an exact key)."""
+        if records.is_empty():
+            return pl.DataFrame(schema=LINK_SCHEMA)
+        persons = persons_for_cins(conn, records.get_column("cin_norm"))
+        return (
+            records.select("borrower_record_id", "cin_norm")
+            .join(persons, on="cin_norm", how="left")
+            .select(
+                "borrower_record_id",
+                "person_id",
+                pl.lit(1.0, dtype=pl.Float64).alias("match_score"),
+            )
+        )

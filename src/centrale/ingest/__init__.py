@@ -1,0 +1,1 @@
+"""Ingestion of monthly submissions: read a file, validate every row, load the valid ones."""

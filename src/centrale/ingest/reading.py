@@ -1,0 +1,211 @@
+"""Reading a submission file into string columns, in chunks, after whole-file checks.
+
+A file is rejected whole (`InvalidSubmission`) when it cannot be read as format v1: unknown
+extension, not UTF-8 (with a guess of what it is), or a wrong header. Everything else is a
+row problem, found by `centrale.ingest.rules`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import polars as pl
+
+from centrale.domain.submission_format import COLUMNS
+from centrale.errors import InvalidSubmission
+
+_BLOCK = 1 << 22
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+_BOM = codecs.BOM_UTF8
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A submission ready to be read: a UTF-8 CSV on disk, or the frame of an XLSX sheet."""
+
+    name: str
+    sha256: str
+    csv_path: Path | None
+    sheet: pl.DataFrame | None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def open_submission(path: Path) -> Iterator[SourceFile]:
+    """Check the file whole and hand it over for chunked reading.
+
+    >>> with open_submission(Path("AMANA_2025-01.csv")) as source:  # doctest: +SKIP
+    ...     for chunk in read_chunks(source, 100_000): ...
+    """
+    if not path.exists():
+        raise InvalidSubmission(f"fichier introuvable : {path}")
+    name = path.name.lower()
+    sha = file_sha256(path)
+    if name.endswith(".xlsx"):
+        yield SourceFile(path.name, sha, None, _read_sheet(path))
+        return
+    if name.endswith(".csv.gz"):
+        with tempfile.TemporaryDirectory(prefix="centrale-gz-") as tmp:
+            plain = Path(tmp) / path.name[: -len(".gz")]
+            try:
+                with gzip.open(path, "rb") as src, plain.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, _BLOCK)
+            except (OSError, EOFError) as error:
+                raise InvalidSubmission(
+                    f"{path.name} : archive gzip illisible ({error}) ; recompressez le fichier "
+                    "avec gzip ou envoyez le CSV tel quel"
+                ) from error
+            yield _checked_csv(plain, path.name, sha)
+        return
+    if name.endswith(".csv"):
+        yield _checked_csv(path, path.name, sha)
+        return
+    raise InvalidSubmission(
+        f"{path.name} : format de fichier non reconnu ; envoyez un fichier .csv, .csv.gz ou .xlsx"
+    )
+
+
+def _checked_csv(path: Path, display: str, sha: str) -> SourceFile:
+    check_utf8(path, display)
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    check_header([h.strip() for h in header], display)
+    return SourceFile(display, sha, path, None)
+
+
+def check_utf8(path: Path, display: str) -> None:
+    """Decode the file as UTF-8 in blocks; on failure name the line and the likely encoding."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(_BLOCK)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                _raise_not_utf8(path, display, offset + error.start)
+            if not block:
+                return
+            offset += len(block)
+
+
+def _raise_not_utf8(path: Path, display: str, position: int) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(position + 200)
+    line = head[:position].count(b"\n") + 1
+    start = head.rfind(b"\n", 0, position) + 1
+    end = head.find(b"\n", position)
+    sample = head[start : end if end > 0 else None]
+    guess, recode = guess_encoding(sample)
+    raise InvalidSubmission(
+        f"{display} n'est pas encodé en UTF-8 : octet 0x{head[position]:02X} invalide à la "
+        f"ligne {line}. {guess} Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, "
+        f"ou convertissez-le : iconv -f {recode} -t UTF-8 {display} > {Path(display).stem}"
+        "-utf8.csv"
+    )
+
+
+def guess_encoding(sample: bytes) -> tuple[str, str]:
+    """Say what a non-UTF-8 line most likely is, and the iconv name to convert it from.
+
+    >>> guess_encoding("محمد".encode("cp1256"))[1]
+    'WINDOWS-1256'
+    """
+    arabic = sample.decode("cp1256", errors="replace")
+    if sum("\u0600" <= ch <= "\u06ff" for ch in arabic) >= 2:
+        return (
+            "Le contenu ressemble à du Windows-1256 (arabe), l'encodage des exports Excel "
+            "en arabe.",
+            "WINDOWS-1256",
+        )
+    return (
+        "Le contenu ressemble à du Windows-1252 / Latin-1 (accents français).",
+        "WINDOWS-1252",
+    )
+
+
+def check_header(header: list[str], display: str) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if not (missing or unknown or duplicated):
+        return
+    parts = []
+    if missing:
+        parts.append("colonnes manquantes : " + ", ".join(missing))
+    if unknown:
+        parts.append("colonnes inconnues : " + ", ".join(unknown))
+    if duplicated:
+        parts.append("colonnes en double : " + ", ".join(duplicated))
+    raise InvalidSubmission(
+        f"{display} : en-tête invalide ({' ; '.join(parts)}). La première ligne doit donner les "
+        f"{len(COLUMNS)} colonnes du format v1 : {','.join(COLUMNS)}"
+    )
+
+
+def _read_sheet(path: Path) -> pl.DataFrame:
+    try:
+        sheet = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+    except Exception as error:  # fastexcel raises its own types; the message is what matters
+        raise InvalidSubmission(
+            f"{path.name} : classeur XLSX illisible ({error}) ; réenregistrez-le depuis votre "
+            "tableur ou envoyez un CSV UTF-8"
+        ) from error
+    check_header([str(c).strip() for c in sheet.columns], path.name)
+    sheet = sheet.rename({c: str(c).strip() for c in sheet.columns})
+    return sheet.select(
+        pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "${1}")
+        for c in COLUMNS
+    )
+
+
+def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """Yield frames of string columns (blank cells null) with `row`, the line in the file.
+
+    The header is line 1, so `row` is what a spreadsheet shows for the record.
+    """
+    if source.sheet is not None:
+        frame = _with_row(source.sheet)
+        for offset in range(0, frame.height, chunk_rows):
+            yield _tidy(frame.slice(offset, chunk_rows))
+        return
+    assert source.csv_path is not None
+    lazy = pl.scan_csv(
+        source.csv_path,
+        infer_schema=False,
+        encoding="utf8",
+        truncate_ragged_lines=True,
+        empty_string_is_null=True,
+    )
+    lazy = lazy.rename(lambda c: c.lstrip("\ufeff").strip())
+    for chunk in _with_row(lazy).collect_batches(chunk_size=chunk_rows):
+        yield _tidy(chunk)
+
+
+def _with_row(frame: FrameT) -> FrameT:
+    return frame.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
+
+
+def _tidy(chunk: pl.DataFrame) -> pl.DataFrame:
+    # Spaces around a value are noise, and a blank cell is an absent value.
+    return chunk.select(
+        "row",
+        *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS],
+    )

@@ -1,0 +1,266 @@
+"""Row rules of format v1, as vectorised Polars expressions.
+
+`validate_chunk` turns a chunk of string columns into typed, normalised valid rows and the
+list of every problem of every row (`row, column, code, message, value`). Messages are French,
+name the value and say the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from centrale.domain.submission_format import (
+    COLUMNS,
+    DATE_COLUMNS,
+    INTEGER_COLUMNS,
+    MAX_LENGTHS,
+    REQUIRED,
+    VOCABULARIES,
+)
+
+PROBLEM_SCHEMA: dict[str, pl.DataType] = {
+    "row": pl.Int64(),
+    "column": pl.String(),
+    "code": pl.String(),
+    "message": pl.String(),
+    "value": pl.String(),
+}
+
+_CIN_NOISE = r"[\s\-_./]+"
+_CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
+_MIN_BIRTH = date(1900, 1, 1)
+#: Codes about an absent value: their message has no value to quote.
+_NO_VALUE_CODES = frozenset({"required", "group_ref_required", "closed_on_required"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    column: str
+    code: str
+    broken: pl.Expr
+    fix: str  # what the message says after the value
+
+
+def cin_norm_expr(column: str = "cin") -> pl.Expr:
+    """Vectorised twin of `centrale.domain.cin.normalise_cin`."""
+    return pl.col(column).str.replace_all(_CIN_NOISE, "").str.to_uppercase().replace("", None)
+
+
+def phone_e164_expr(column: str = "phone") -> pl.Expr:
+    """Vectorised twin of `centrale.domain.phone.normalise_phone`."""
+    digits = pl.col(column).str.replace_all(r"\D+", "")
+    national = (
+        pl.when(digits.str.starts_with("00212"))
+        .then(digits.str.slice(5))
+        .when(digits.str.starts_with("212") & (digits.str.len_chars() == 12))
+        .then(digits.str.slice(3))
+        .when(digits.str.starts_with("0") & (digits.str.len_chars() == 10))
+        .then(digits.str.slice(1))
+        .otherwise(digits)
+    )
+    return pl.when(national.str.contains(r"^[5-8][0-9]{8}$")).then("+212" + national)
+
+
+def _date(column: str) -> pl.Expr:
+    return pl.col(column).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _int(column: str) -> pl.Expr:
+    # Spreadsheets write whole numbers as "5000.0"; that is still a whole number of dirhams.
+    cleaned = pl.col(column).str.replace(r"^(-?\d+)\.0*$", "${1}")
+    return pl.when(cleaned.str.contains(r"^-?\d{1,15}$")).then(cleaned.cast(pl.Int64))
+
+
+def _present(column: str) -> pl.Expr:
+    return pl.col(column).is_not_null()
+
+
+def row_rules(period_end: date) -> list[Rule]:
+    """Every row rule of format v1, for a file whose reporting month ends on `period_end`."""
+    rules = [
+        Rule(c, "required", pl.col(c).is_null(), "valeur obligatoire manquante") for c in REQUIRED
+    ]
+    for column, limit in MAX_LENGTHS.items():
+        rules.append(
+            Rule(
+                column,
+                "too_long",
+                pl.col(column).str.len_chars() > limit,
+                f"valeur trop longue ; {limit} caractères au plus",
+            )
+        )
+    for column in DATE_COLUMNS:
+        rules.append(
+            Rule(
+                column,
+                "invalid_date",
+                _present(column) & _date(column).is_null(),
+                "n'est pas une date ; utilisez AAAA-MM-JJ (ex. 2024-03-31)",
+            )
+        )
+    for column in INTEGER_COLUMNS:
+        rules.append(
+            Rule(
+                column,
+                "not_integer",
+                _present(column) & _int(column).is_null(),
+                "n'est pas un nombre entier ; écrivez des dirhams entiers sans séparateur",
+            )
+        )
+        rules.append(
+            Rule(column, "negative", _int(column) < 0, "ne peut pas être négatif ; 0 ou plus")
+        )
+    rules.append(Rule("amount", "not_positive", _int("amount") == 0, "doit être supérieur à 0"))
+    for column, words in VOCABULARIES.items():
+        rules.append(
+            Rule(
+                column,
+                "unknown_value",
+                _present(column) & ~pl.col(column).is_in(list(words)),
+                "valeur inconnue ; valeurs admises : " + ", ".join(words),
+            )
+        )
+    rules += [
+        Rule(
+            "cin",
+            "invalid_cin",
+            _present("cin") & ~cin_norm_expr().str.contains(_CIN_SHAPE),
+            "n'a pas la forme d'une CIN ; 1 à 3 lettres puis des chiffres (ex. BE123456)",
+        ),
+        Rule(
+            "phone",
+            "invalid_phone",
+            _present("phone") & phone_e164_expr().is_null(),
+            "n'est pas un numéro marocain ; ex. 0612345678 ou +212612345678",
+        ),
+        Rule(
+            "region",
+            "invalid_region",
+            _present("region") & ~pl.col("region").is_in([str(r) for r in range(1, 13)]),
+            "n'est pas une région ; numéro de 1 à 12 (découpage de 2015)",
+        ),
+        Rule(
+            "birth_date",
+            "implausible_birth_date",
+            (_date("birth_date") < _MIN_BIRTH) | (_date("birth_date") > period_end),
+            "date de naissance invraisemblable ; vérifiez l'année",
+        ),
+        Rule(
+            "group_ref",
+            "group_ref_required",
+            (pl.col("product") == "group") & pl.col("group_ref").is_null(),
+            "obligatoire pour un prêt de groupe ; donnez l'identifiant du groupe solidaire",
+        ),
+        Rule(
+            "maturity_on",
+            "maturity_before_disbursement",
+            _date("maturity_on") < _date("disbursed_on"),
+            "échéance antérieure au déblocage ; vérifiez maturity_on et disbursed_on",
+        ),
+        Rule(
+            "disbursed_on",
+            "disbursed_after_period",
+            _date("disbursed_on") > period_end,
+            "déblocage postérieur au mois déclaré ; ce prêt appartient à un mois suivant",
+        ),
+        Rule(
+            "closed_on",
+            "closed_on_required",
+            pl.col("status").is_in(["closed", "written_off"]) & pl.col("closed_on").is_null(),
+            "obligatoire pour un contrat soldé ou passé en perte ; donnez la date AAAA-MM-JJ",
+        ),
+    ]
+    return rules
+
+
+@dataclass(frozen=True)
+class CheckedChunk:
+    valid: pl.DataFrame
+    problems: pl.DataFrame
+    rejected_rows: int
+
+
+def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
+    """Split a chunk into typed valid rows and every problem of the others.
+
+    >>> validate_chunk(chunk, date(2025, 1, 31)).problems  # doctest: +SKIP
+    """
+    rules = row_rules(period_end)
+    flags = chunk.select(
+        "row", *[r.broken.fill_null(False).alias(f"_{i}") for i, r in enumerate(rules)]
+    )
+    problems = []
+    for i, rule in enumerate(rules):
+        hit = flags.get_column(f"_{i}")
+        if not hit.any():
+            continue
+        bad = chunk.filter(hit)
+        problems.append(
+            bad.select(
+                pl.col("row"),
+                pl.lit(rule.column).alias("column"),
+                pl.lit(rule.code).alias("code"),
+                _message(rule).alias("message"),
+                pl.col(rule.column).alias("value"),
+            )
+        )
+    problem_frame = (pl.concat(problems) if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)).cast(
+        PROBLEM_SCHEMA
+    )  # type: ignore[arg-type]
+    bad_rows = pl.any_horizontal(pl.exclude("row")) if len(rules) else pl.lit(False)
+    ok = ~flags.select(bad_rows.alias("bad")).get_column("bad")
+    valid = typed_rows(chunk.filter(ok))
+    return CheckedChunk(valid, problem_frame, int((~ok).sum()))
+
+
+def _message(rule: Rule) -> pl.Expr:
+    if rule.code in _NO_VALUE_CODES:
+        return pl.format(
+            "ligne {}, colonne « {} » : {}", "row", pl.lit(rule.column), pl.lit(rule.fix)
+        )
+    return pl.format(
+        "ligne {}, colonne « {} » : « {} » {}",
+        "row",
+        pl.lit(rule.column),
+        pl.col(rule.column),
+        pl.lit(rule.fix),
+    )
+
+
+def stage_schema() -> dict[str, pl.DataType]:
+    """Columns and types of the valid rows that `typed_rows` produces."""
+    empty = pl.DataFrame(schema={"row": pl.Int64, **{c: pl.String for c in COLUMNS}})
+    return dict(typed_rows(empty).schema)
+
+
+def typed_rows(valid: pl.DataFrame) -> pl.DataFrame:
+    """Valid string rows as typed, normalised columns (the staging schema)."""
+    return valid.select(
+        "row",
+        "contract_ref",
+        "customer_ref",
+        "cin",
+        cin_norm_expr().alias("cin_norm"),
+        "last_name",
+        "first_name",
+        "last_name_ar",
+        "first_name_ar",
+        _date("birth_date").alias("birth_date"),
+        "gender",
+        phone_e164_expr().alias("phone"),
+        pl.col("region").cast(pl.Int16),
+        "milieu",
+        "activity",
+        "product",
+        "group_ref",
+        _date("disbursed_on").alias("disbursed_on"),
+        _date("maturity_on").alias("maturity_on"),
+        *[_int(c).alias(c) for c in INTEGER_COLUMNS],
+        "frequency",
+        "status",
+        _date("closed_on").alias("closed_on"),
+        "purpose",
+    )

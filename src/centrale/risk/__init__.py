@@ -1,0 +1,1 @@
+"""Sector risk: cross-indebtedness, arrears (PAR), provisions, statistics."""

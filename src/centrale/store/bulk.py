@@ -1,0 +1,93 @@
+"""Set-based movement of frames in and out of the database.
+
+PostgreSQL gets `COPY` (text CSV written by Polars); SQLite gets one `executemany` into a
+temporary table. Everything else is SQL run on the database side.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+from sqlalchemy import Connection, text
+
+#: SQL types of temporary staging columns, by Polars type; wide enough on both backends.
+_SQL_TYPES: dict[type[pl.DataType], str] = {
+    pl.String: "TEXT",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Int16: "SMALLINT",
+    pl.Float64: "DOUBLE PRECISION",
+    pl.Date: "DATE",
+    pl.Boolean: "BOOLEAN",
+}
+
+
+def is_postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def create_temp_table(conn: Connection, name: str, schema: Mapping[str, pl.DataType]) -> None:
+    """(Re)create a temporary table whose columns mirror a Polars schema."""
+    columns = ", ".join(f'"{col}" {_SQL_TYPES[type(dtype)]}' for col, dtype in schema.items())
+    conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+    conn.execute(text(f"CREATE TEMPORARY TABLE {name} ({columns})"))
+
+
+def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
+    """Append a frame to a table whose columns carry the frame's names."""
+    if frame.is_empty():
+        return
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    if is_postgres(conn):
+        buffer = io.BytesIO()
+        frame.write_csv(buffer, include_header=False, null_value="\\N", date_format="%Y-%m-%d")
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with cursor.copy(sql) as copy:
+            copy.write(buffer.getvalue())
+        return
+    rows = _sqlite_rows(frame)
+    marks = ", ".join("?" for _ in frame.columns)
+    raw = conn.connection.driver_connection
+    raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # type: ignore[union-attr]
+
+
+def _sqlite_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
+    # SQLite stores SQLAlchemy Date columns as ISO text; give it text, not date objects.
+    dates = [c for c, t in frame.schema.items() if t == pl.Date]
+    if dates:
+        frame = frame.with_columns(pl.col(dates).dt.to_string("%Y-%m-%d"))
+    return frame.rows()
+
+
+def read_frame(
+    conn: Connection,
+    sql: str,
+    params: Mapping[str, object] | None = None,
+    schema: Mapping[str, pl.DataType] | None = None,
+) -> pl.DataFrame:
+    """Run a query and return its rows as a frame (with the given schema when there are none)."""
+    result = conn.execute(text(sql), dict(params or {}))
+    names: Sequence[str] = list(result.keys())
+    rows = result.fetchall()
+    if schema is not None:
+        frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
+        return frame.with_columns(
+            _cast_to(name, dtype) for name, dtype in schema.items() if name in frame.columns
+        ).select([n for n in schema if n in frame.columns])
+    return pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
+
+
+def _cast_to(name: str, dtype: pl.DataType) -> pl.Expr:
+    column = pl.col(name)
+    if dtype == pl.Date:
+        # SQLite hands dates back as text, PostgreSQL as date objects.
+        return (
+            pl.when(column.is_null())
+            .then(None)
+            .otherwise(column.cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d"))
+            .alias(name)
+        )
+    return column.cast(dtype, strict=False).alias(name)

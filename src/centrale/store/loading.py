@@ -1,0 +1,168 @@
+"""Loading one submission's valid rows: staging, upserts and the month's snapshots.
+
+Every function runs inside the caller's transaction, so a submission lands whole or not at
+all. Rows go once into a temporary `stage` table (COPY on PostgreSQL), then plain SQL moves
+them into the registry: no row crosses Python twice.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Connection, text
+
+from centrale.identity.seam import RECORD_SCHEMA
+from centrale.store.bulk import create_temp_table, insert_frame, is_postgres, read_frame
+
+IDENTITY_FIELDS = (
+    "cin_norm",
+    "last_name",
+    "first_name",
+    "last_name_ar",
+    "first_name_ar",
+    "birth_date",
+    "gender",
+    "phone",
+)
+_RECORD_FIELDS = (
+    "cin",
+    "cin_norm",
+    "last_name",
+    "first_name",
+    "last_name_ar",
+    "first_name_ar",
+    "birth_date",
+    "gender",
+    "phone",
+    "region",
+    "milieu",
+    "activity",
+)
+_CONTRACT_FIELDS = (
+    "customer_ref",
+    "product",
+    "group_ref",
+    "disbursed_on",
+    "maturity_on",
+    "amount",
+    "installment",
+    "frequency",
+    "purpose",
+)
+
+
+def start_stage(conn: Connection, schema: dict[str, pl.DataType]) -> None:
+    create_temp_table(conn, "stage", schema)
+
+
+def stage_rows(conn: Connection, rows: pl.DataFrame) -> None:
+    insert_frame(conn, "stage", rows)
+
+
+def _differs(conn: Connection, left: str, right: str) -> str:
+    operator = "IS DISTINCT FROM" if is_postgres(conn) else "IS NOT"
+    return f"{left} {operator} {right}"
+
+
+def mark_records_to_link(conn: Connection, institution_id: int) -> None:
+    """Remember which customers are new or changed identity, before the upsert hides it."""
+    changed = " OR ".join(_differs(conn, f"b.{f}", f"s.{f}") for f in IDENTITY_FIELDS)
+    conn.execute(text("DROP TABLE IF EXISTS link_refs"))
+    conn.execute(
+        text(
+            "CREATE TEMPORARY TABLE link_refs AS "
+            "SELECT DISTINCT s.customer_ref FROM stage s "
+            "LEFT JOIN borrower_records b "
+            "ON b.institution_id = :i AND b.customer_ref = s.customer_ref "
+            f"WHERE b.id IS NULL OR b.person_id IS NULL OR {changed}"
+        ),
+        {"i": institution_id},
+    )
+
+
+def upsert_borrower_records(conn: Connection, institution_id: int, period: str) -> None:
+    """One record per customer: the customer's first row in the file gives its identity."""
+    fields = ", ".join(_RECORD_FIELDS)
+    updates = ", ".join(f"{f} = excluded.{f}" for f in _RECORD_FIELDS)
+    if is_postgres(conn):
+        source = (
+            f"SELECT DISTINCT ON (customer_ref) customer_ref, {fields} FROM stage "
+            "ORDER BY customer_ref, row"
+        )
+        low, high = "LEAST", "GREATEST"
+    else:
+        # SQLite lets later rows of one INSERT update earlier ones: feed the first row last.
+        source = f"SELECT customer_ref, {fields} FROM stage WHERE true ORDER BY row DESC"
+        low, high = "MIN", "MAX"
+    conn.execute(
+        text(
+            f"INSERT INTO borrower_records (institution_id, customer_ref, {fields}, "
+            "first_period, last_period) "
+            f"SELECT :i, customer_ref, {fields}, :p, :p FROM ({source}) AS firsts WHERE true "
+            "ON CONFLICT (institution_id, customer_ref) DO UPDATE SET "
+            f"{updates}, "
+            f"first_period = {low}(borrower_records.first_period, excluded.first_period), "
+            f"last_period = {high}(borrower_records.last_period, excluded.last_period)"
+        ),
+        {"i": institution_id, "p": period},
+    )
+
+
+def upsert_contracts(conn: Connection, institution_id: int) -> None:
+    fields = ", ".join(_CONTRACT_FIELDS)
+    updates = ", ".join(f"{f} = excluded.{f}" for f in _CONTRACT_FIELDS)
+    conn.execute(
+        text(
+            f"INSERT INTO contracts (institution_id, contract_ref, {fields}) "
+            f"SELECT :i, contract_ref, {fields} FROM stage WHERE true "
+            f"ON CONFLICT (institution_id, contract_ref) DO UPDATE SET {updates}"
+        ),
+        {"i": institution_id},
+    )
+
+
+def replace_snapshots(
+    conn: Connection, institution_id: int, period: str, submission_id: int
+) -> int:
+    """The month's snapshots of this institution become the staged rows, and only them."""
+    params = {"i": institution_id, "p": period, "s": submission_id}
+    conn.execute(text("DELETE FROM snapshots WHERE period = :p AND institution_id = :i"), params)
+    result = conn.execute(
+        text(
+            "INSERT INTO snapshots (contract_id, period, institution_id, submission_id, "
+            "borrower_record_id, outstanding, arrears, days_past_due, status, closed_on) "
+            "SELECT c.id, :p, :i, :s, b.id, s.outstanding, s.arrears, s.days_past_due, "
+            "s.status, s.closed_on FROM stage s "
+            "JOIN contracts c ON c.institution_id = :i AND c.contract_ref = s.contract_ref "
+            "JOIN borrower_records b ON b.institution_id = :i AND b.customer_ref = s.customer_ref"
+        ),
+        params,
+    )
+    return int(result.rowcount or 0)
+
+
+def records_to_link(conn: Connection, institution_id: int) -> pl.DataFrame:
+    columns = ", ".join(f"b.{c}" for c in RECORD_SCHEMA if c != "borrower_record_id")
+    return read_frame(
+        conn,
+        f"SELECT b.id AS borrower_record_id, {columns} FROM borrower_records b "
+        "JOIN link_refs l ON b.customer_ref = l.customer_ref WHERE b.institution_id = :i",
+        {"i": institution_id},
+        schema=RECORD_SCHEMA,
+    )
+
+
+def store_links(conn: Connection, links: pl.DataFrame) -> None:
+    """Write the resolver's decisions onto the borrower records."""
+    create_temp_table(conn, "link_results", dict(links.schema))
+    insert_frame(conn, "link_results", links)
+    conn.execute(
+        text(
+            "UPDATE borrower_records SET person_id = r.person_id, match_score = r.match_score "
+            "FROM link_results r WHERE borrower_records.id = r.borrower_record_id"
+        )
+    )
+
+
+def drop_stage(conn: Connection) -> None:
+    for table in ("stage", "link_refs", "link_results"):
+        conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
