@@ -64,6 +64,37 @@ class Settings(BaseSettings):
     dkim_private_key_path: Path | None = Field(
         None, description="Path to the PEM private key that signs outgoing mail with DKIM."
     )
+    bounce_address: str = Field(
+        "",
+        description="Envelope sender (Return-Path) of the review's e-mails, where delivery "
+        "reports arrive; empty: the address of mail_from.",
+    )
+    unsubscribe_address: str = Field(
+        "",
+        description="Address of the mailto: List-Unsubscribe link; empty: the address of "
+        "mail_from.",
+    )
+    confirm_link_hours: int = Field(
+        72, description="Hours a subscription confirmation link stays valid."
+    )
+    preferences_link_days: int = Field(
+        90, description="Days a link to a subscriber's preference page stays valid."
+    )
+    smtp_retries: int = Field(
+        3,
+        description="Attempts per message when the SMTP server answers a temporary error "
+        "(4xx) or drops the connection.",
+    )
+    smtp_retry_delay_seconds: float = Field(
+        2.0, description="Wait before the second attempt of a message; doubles at each retry."
+    )
+    soft_bounce_limit: int = Field(
+        3, description="Soft bounces (full mailbox, 4.x.x) after which an address is suppressed."
+    )
+    send_timezone: str = Field(
+        "Africa/Casablanca",
+        description="Time zone of the times given to `centrale review send --at`.",
+    )
     fetch_timeout_seconds: float = Field(
         20.0, description="Timeout of each request when fetching review sources."
     )

@@ -1,0 +1,251 @@
+"""Subscribers of the review: double opt-in sign-up, confirmation, preferences, unsubscribe.
+
+A sign-up creates the subscriber with `pending` subscriptions; only the click on the signed
+confirmation link makes them `active`, and only active subscriptions of confirmed addresses
+receive issues. Every change appends to the consent ledger (`centrale.review.consent`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from centrale.review import consent
+from centrale.review.delivery_errors import (
+    InvalidAddress,
+    InvalidLink,
+    UnknownList,
+    UnknownSegment,
+    UnknownSubscriber,
+)
+from centrale.review.errors import choice
+from centrale.review.tokens import address_digest
+from centrale.store.subscriber_tables import (
+    mailing_lists,
+    segments,
+    subscriber_segments,
+    subscribers,
+    subscriptions,
+)
+
+DEFAULT_LIST = "flash-back"
+LANGUAGES = {"fr": "Français", "ar": "Arabe", "en": "Anglais"}
+
+
+@dataclass(frozen=True)
+class Signup:
+    email: str
+    wording_version: str
+    name: str = ""
+    organisation: str = ""
+    language: str = "fr"
+    segments: tuple[str, ...] = ()
+    lists: tuple[str, ...] = (DEFAULT_LIST,)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: int
+    email: str
+    name: str
+    organisation: str
+    language: str
+    confirmed_at: datetime | None
+    lists: dict[str, str]  # list code -> pending | active | unsubscribed
+    segments: tuple[str, ...]
+
+    @property
+    def digest(self) -> str:
+        return address_digest(self.email)
+
+
+def normalise_email(raw: str) -> str:
+    """Check the syntax of an address (no DNS look-up) and return it in lower case.
+
+    >>> normalise_email("  Nadia.Amrani@Example.MA ")
+    'nadia.amrani@example.ma'
+    """
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InvalidAddress(
+            f"Adresse e-mail invalide : {raw.strip()!r}. Saisissez une adresse complète, "
+            "par exemple prenom.nom@organisation.ma."
+        ) from error
+
+
+def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str, int]:
+    """Map list or segment codes to ids, with a French error naming the unknown one."""
+    source = mailing_lists if table == "lists" else segments
+    wanted = [code.strip().lower() for code in codes if code.strip()]
+    found = {
+        row.code: row.id
+        for row in conn.execute(select(source.c.code, source.c.id).where(source.c.code.in_(wanted)))
+    }
+    for code in wanted:
+        if code not in found:
+            known = ", ".join(conn.execute(select(source.c.code).order_by(source.c.id)).scalars())
+            error = UnknownList if table == "lists" else UnknownSegment
+            what = "Liste" if table == "lists" else "Segment"
+            raise error(f"{what} inconnu(e) : {code!r} ; valeurs possibles : {known}.")
+    return found
+
+
+def subscribe(engine: Engine, signup: Signup, *, origin: str, ip: str | None = None) -> Subscriber:
+    """Record a sign-up: pending until the address is confirmed.
+
+    >>> subscribe(engine, Signup("a@b.ma", "fr-1"), origin="web_form")  # doctest: +SKIP
+    """
+    email = normalise_email(signup.email)
+    language = choice(signup.language, LANGUAGES, "Langue")
+    with engine.begin() as conn:
+        consent.wording(conn, signup.wording_version)
+        list_ids = ids_by_code(conn, "lists", signup.lists or (DEFAULT_LIST,))
+        segment_ids = ids_by_code(conn, "segments", signup.segments)
+        row = conn.execute(select(subscribers).where(subscribers.c.email == email)).first()
+        profile = {
+            "name": signup.name.strip(),
+            "organisation": signup.organisation.strip(),
+            "language": language,
+        }
+        if row is None:
+            subscriber_id = conn.execute(
+                insert(subscribers).values(email=email, **profile).returning(subscribers.c.id)
+            ).scalar_one()
+        else:
+            subscriber_id = row.id
+        # Only the address's owner may change a confirmed profile: through the preferences page.
+        if row is None or row.confirmed_at is None:
+            conn.execute(
+                update(subscribers).where(subscribers.c.id == subscriber_id).values(profile)
+            )
+            set_segments(conn, subscriber_id, segment_ids.values())
+        current = statuses(conn, subscriber_id)
+        for code, list_id in list_ids.items():
+            if code not in current:
+                conn.execute(
+                    insert(subscriptions).values(
+                        subscriber_id=subscriber_id, list_id=list_id, status="pending"
+                    )
+                )
+            elif current[code] == "unsubscribed":
+                set_status(conn, subscriber_id, list_id, "pending")
+        consent.record_many(
+            conn,
+            [
+                {
+                    "subscriber_id": subscriber_id,
+                    "email": email,
+                    "event": "signup",
+                    "list_code": code,
+                    "wording_version": signup.wording_version,
+                    "language": language,
+                    "origin": origin,
+                    "ip": ip,
+                    "detail": json.dumps({"segments": sorted(segment_ids)}),
+                }
+                for code in list_ids
+            ],
+        )
+        return load(conn, subscriber_id)
+
+
+def confirm(
+    engine: Engine, subscriber_id: int, digest: str, *, origin: str, ip: str | None = None
+) -> Subscriber:
+    """The click on the confirmation link: the address is proven, pending lists become active."""
+    with engine.begin() as conn:
+        subscriber = load(conn, subscriber_id, digest)
+        now = datetime.now(UTC)
+        if subscriber.confirmed_at is None:
+            conn.execute(
+                update(subscribers)
+                .where(subscribers.c.id == subscriber_id)
+                .values(confirmed_at=now)
+            )
+        pending = [code for code, status in subscriber.lists.items() if status == "pending"]
+        for code, list_id in ids_by_code(conn, "lists", pending).items():
+            set_status(conn, subscriber_id, list_id, "active")
+            consent.record(
+                conn,
+                subscriber_id=subscriber_id,
+                email=subscriber.email,
+                event="confirm",
+                list_code=code,
+                language=subscriber.language,
+                origin=origin,
+                ip=ip,
+            )
+        return load(conn, subscriber_id)
+
+
+def load(conn: Connection, subscriber_id: int, digest: str | None = None) -> Subscriber:
+    """Read one subscriber; with `digest`, check that a link was minted for this address."""
+    row = conn.execute(select(subscribers).where(subscribers.c.id == subscriber_id)).first()
+    if row is None or (digest is not None and address_digest(row.email) != digest):
+        if digest is not None:
+            raise InvalidLink(
+                "Ce lien ne correspond à aucun abonnement : l'adresse a peut-être été supprimée. "
+                "Vous pouvez vous réabonner depuis la page /abonnement."
+            )
+        raise UnknownSubscriber(f"Abonné inconnu : n° {subscriber_id}.")
+    codes = conn.execute(
+        select(segments.c.code)
+        .join(subscriber_segments)
+        .where(subscriber_segments.c.subscriber_id == subscriber_id)
+        .order_by(segments.c.id)
+    ).scalars()
+    return Subscriber(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        organisation=row.organisation,
+        language=row.language,
+        confirmed_at=row.confirmed_at,
+        lists=statuses(conn, subscriber_id),
+        segments=tuple(codes),
+    )
+
+
+def find_by_email(engine: Engine, raw_email: str) -> Subscriber:
+    """The subscriber with this address, or a French error naming it."""
+    email = normalise_email(raw_email)
+    with engine.connect() as conn:
+        found = conn.execute(select(subscribers.c.id).where(subscribers.c.email == email)).first()
+        if found is None:
+            raise UnknownSubscriber(
+                f"Aucun abonné n'a l'adresse {email!r} ; `centrale review subscribers list` "
+                "affiche les abonnés."
+            )
+        return load(conn, found.id)
+
+
+def statuses(conn: Connection, subscriber_id: int) -> dict[str, str]:
+    rows = conn.execute(
+        select(mailing_lists.c.code, subscriptions.c.status)
+        .join(mailing_lists)
+        .where(subscriptions.c.subscriber_id == subscriber_id)
+    )
+    return {row.code: row.status for row in rows}
+
+
+def set_status(conn: Connection, subscriber_id: int, list_id: int, status: str) -> None:
+    conn.execute(
+        update(subscriptions)
+        .where(subscriptions.c.subscriber_id == subscriber_id, subscriptions.c.list_id == list_id)
+        .values(status=status, updated_at=datetime.now(UTC))
+    )
+
+
+def set_segments(conn: Connection, subscriber_id: int, segment_ids: Iterable[int]) -> None:
+    conn.execute(
+        delete(subscriber_segments).where(subscriber_segments.c.subscriber_id == subscriber_id)
+    )
+    rows = [{"subscriber_id": subscriber_id, "segment_id": sid} for sid in set(segment_ids)]
+    if rows:
+        conn.execute(insert(subscriber_segments), rows)
