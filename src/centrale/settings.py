@@ -27,9 +27,7 @@ class Settings(BaseSettings):
         Path("synth"),
         description="Directory where `centrale demo` writes the synthetic sector's files.",
     )
-    demo_persons: int = Field(
-        50_000, description="Number of borrowers `centrale demo` generates."
-    )
+    demo_persons: int = Field(50_000, description="Number of borrowers `centrale demo` generates.")
     demo_months: int = Field(12, description="Number of monthly files `centrale demo` generates.")
     cross_indebtedness: float = Field(
         0.15,

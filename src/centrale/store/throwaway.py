@@ -62,8 +62,17 @@ def system_postgres(bindir: Path) -> Iterator[str]:
     )
     subprocess.run(
         _as_server_user(
-            [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-             "-w", "start"]
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            ]
         ),
         check=True,
         capture_output=True,

@@ -1,0 +1,260 @@
+"""Ingestion of format v1 on SQLite and PostgreSQL: validation, loading, replacement."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+from support.v1 import v1_row, v1_text, write_v1
+
+from centrale import services
+from centrale.bootstrap import App
+from centrale.store.tables import borrower_records, contracts, persons, snapshots, submissions
+
+
+@pytest.fixture
+def amana(app: App) -> App:
+    services.add_institution(app, "AMANA", "Al Amana Microfinance")
+    return app
+
+
+def count(app: App, table) -> int:  # type: ignore[no-untyped-def]
+    with app.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_valid_file_is_loaded_whole(amana: App, tmp_path: Path) -> None:
+    rows = [v1_row(n) for n in range(1, 6)]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert (report.status, report.rows, report.accepted, report.rejected) == (
+        "accepted", 5, 5, 0,
+    )
+    assert report.problems == []
+    assert count(amana, snapshots) == 5
+    assert count(amana, contracts) == 5
+    assert count(amana, borrower_records) == 5
+    assert count(amana, persons) == 5
+
+
+def test_every_problem_of_every_row_is_reported_and_the_rest_loaded(
+    amana: App, tmp_path: Path
+) -> None:
+    rows = [
+        v1_row(1),
+        v1_row(2, birth_date="31/02/1990", phone="12345"),
+        v1_row(3, amount="-500", product="leasing", status="pending"),
+        v1_row(4),
+        v1_row(5, cin="", first_name=""),
+    ]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert report.status == "accepted"
+    assert (report.accepted, report.rejected) == (2, 3)
+    found = {(p["row"], p["column"], p["code"]) for p in report.problems}
+    assert found == {
+        (3, "birth_date", "invalid_date"),
+        (3, "phone", "invalid_phone"),
+        (4, "amount", "negative"),
+        (4, "product", "unknown_value"),
+        (4, "status", "unknown_value"),
+        (6, "cin", "required"),
+        (6, "first_name", "required"),
+    }
+    date_problem = next(p for p in report.problems if p["code"] == "invalid_date")
+    assert date_problem["value"] == "31/02/1990"
+    assert "AAAA-MM-JJ" in date_problem["message"] and "31/02/1990" in date_problem["message"]
+    assert count(amana, snapshots) == 2
+    stored = services.submission_problems(amana, report.submission_id or 0)
+    assert stored.height == len(report.problems)
+
+
+def test_cross_column_rules(amana: App, tmp_path: Path) -> None:
+    rows = [
+        v1_row(1, product="group", group_ref=""),
+        v1_row(2, maturity_on="2024-01-01"),
+        v1_row(3, status="closed", closed_on=""),
+        v1_row(4, disbursed_on="2025-02-10", maturity_on="2026-02-10"),
+        v1_row(5, amount="0"),
+        v1_row(6, amount="5000.5"),
+        v1_row(7, region="13"),
+        v1_row(8, birth_date="1850-01-01"),
+    ]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    codes = {p["code"] for p in report.problems}
+    assert codes == {
+        "group_ref_required",
+        "maturity_before_disbursement",
+        "closed_on_required",
+        "disbursed_after_period",
+        "not_positive",
+        "not_integer",
+        "invalid_region",
+        "implausible_birth_date",
+    }
+    assert report.accepted == 0
+
+
+def test_duplicate_contract_keeps_the_first_row(amana: App, tmp_path: Path) -> None:
+    rows = [v1_row(1), v1_row(2), v1_row(3, contract_ref="C00001")]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert report.accepted == 2
+    assert [(p["row"], p["code"]) for p in report.problems] == [(4, "duplicate_contract")]
+
+
+def test_duplicates_are_found_across_chunks(amana: App, tmp_path: Path) -> None:
+    amana.settings.ingest_chunk_rows = 2
+    rows = [v1_row(n) for n in range(1, 6)] + [v1_row(9, contract_ref="C00002")]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert report.accepted == 5
+    assert [p["row"] for p in report.problems] == [7]
+
+
+def test_normalised_identity_is_stored(amana: App, tmp_path: Path) -> None:
+    rows = [v1_row(1, cin=" be-100 001 ", phone="+212 661-23-45-67")]
+    services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    with amana.engine.connect() as conn:
+        record = conn.execute(select(borrower_records)).one()
+    assert record.cin == "be-100 001"
+    assert record.cin_norm == "BE100001"
+    assert record.phone == "+212661234567"
+    assert record.last_name_ar == "العمراني"
+
+
+def test_same_file_twice_changes_nothing(amana: App, tmp_path: Path) -> None:
+    path = write_v1(tmp_path / "a.csv", [v1_row(1), v1_row(2, amount="x")])
+    first = services.submit_file(amana, path)
+    second = services.submit_file(amana, path)
+    assert second.unchanged and second.status == "accepted"
+    assert second.submission_id == first.submission_id
+    assert (second.accepted, second.rejected) == (1, 1)
+    assert len(second.problems) == 1
+    assert count(amana, submissions) == 1
+    assert count(amana, snapshots) == 1
+
+
+def test_corrected_file_replaces_the_month(amana: App, tmp_path: Path) -> None:
+    services.submit_file(amana, write_v1(tmp_path / "a.csv", [v1_row(n) for n in (1, 2, 3)]))
+    corrected = [v1_row(1, outstanding="4000"), v1_row(2)]
+    report = services.submit_file(amana, write_v1(tmp_path / "b.csv", corrected))
+    assert report.status == "accepted" and not report.unchanged
+    with amana.engine.connect() as conn:
+        rows = conn.execute(
+            select(contracts.c.contract_ref, snapshots.c.outstanding)
+            .join(contracts, contracts.c.id == snapshots.c.contract_id)
+            .order_by(contracts.c.contract_ref)
+        ).all()
+        current = conn.execute(
+            select(submissions.c.id).where(submissions.c.is_current.is_(True))
+        ).scalars().all()
+    assert rows == [("C00001", 4000), ("C00002", 5400)]
+    assert current == [report.submission_id]
+
+
+def test_months_accumulate_history(amana: App, tmp_path: Path) -> None:
+    services.submit_file(amana, write_v1(tmp_path / "jan.csv", [v1_row(1)]))
+    february = [v1_row(1, period="2025-02", outstanding="4500", days_past_due="35")]
+    services.submit_file(amana, write_v1(tmp_path / "feb.csv", february))
+    with amana.engine.connect() as conn:
+        history = conn.execute(
+            select(snapshots.c.period, snapshots.c.outstanding).order_by(snapshots.c.period)
+        ).all()
+        record = conn.execute(select(borrower_records)).one()
+    assert history == [("2025-01", 5400), ("2025-02", 4500)]
+    assert (record.first_period, record.last_period) == ("2025-01", "2025-02")
+    assert count(amana, persons) == 1
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason_part"),
+    [
+        ([v1_row(1), v1_row(2, period="2025-02")], "period"),
+        ([v1_row(1), v1_row(2, institution_code="ATTAWFIQ")], "institution_code"),
+        ([v1_row(1, institution_code="INCONNUE")], "INCONNUE"),
+        ([v1_row(1, period="2025/01")], "AAAA-MM"),
+        ([], "aucune ligne"),
+    ],
+)
+def test_file_rejected_whole(
+    amana: App, tmp_path: Path, rows: list[dict[str, str]], reason_part: str
+) -> None:
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert report.status == "rejected"
+    assert reason_part in (report.reason or "")
+    assert count(amana, snapshots) == 0
+    assert services.submissions(amana)[0].status == "rejected"
+
+
+def test_mixed_period_in_a_later_chunk_rolls_back_everything(amana: App, tmp_path: Path) -> None:
+    amana.settings.ingest_chunk_rows = 2
+    rows = [v1_row(n) for n in range(1, 5)] + [v1_row(5, period="2025-02")]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert report.status == "rejected" and "2025-02" in (report.reason or "")
+    assert count(amana, snapshots) == 0
+    assert count(amana, borrower_records) == 0
+
+
+def test_wrong_header_is_named(amana: App, tmp_path: Path) -> None:
+    text = v1_text([v1_row(1)]).replace("birth_date", "date_naissance", 1)
+    path = tmp_path / "a.csv"
+    path.write_text(text, encoding="utf-8")
+    report = services.submit_file(amana, path)
+    assert report.status == "rejected"
+    assert "birth_date" in (report.reason or "") and "date_naissance" in (report.reason or "")
+
+
+def test_windows_1256_is_rejected_with_its_name(amana: App, tmp_path: Path) -> None:
+    path = write_v1(tmp_path / "a.csv", [v1_row(1, last_name="Elamrani")], encoding="cp1256")
+    report = services.submit_file(amana, path)
+    assert report.status == "rejected"
+    assert "Windows-1256" in (report.reason or "")
+    assert "iconv -f WINDOWS-1256" in (report.reason or "")
+    assert "ligne 2" in (report.reason or "")
+
+
+def test_latin1_is_rejected_with_its_name(amana: App, tmp_path: Path) -> None:
+    rows = [v1_row(1, last_name_ar="", first_name_ar="", purpose="Achat d'équipement")]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows, encoding="cp1252"))
+    assert report.status == "rejected" and "Windows-1252" in (report.reason or "")
+
+
+def test_byte_order_mark_is_accepted(amana: App, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + v1_text([v1_row(1)]).encode())
+    assert services.submit_file(amana, path).accepted == 1
+
+
+def test_gzip_file(amana: App, tmp_path: Path) -> None:
+    path = tmp_path / "a.csv.gz"
+    path.write_bytes(gzip.compress(v1_text([v1_row(1), v1_row(2)]).encode()))
+    report = services.submit_file(amana, path)
+    assert (report.status, report.accepted) == ("accepted", 2)
+
+
+def test_xlsx_file_with_real_dates_and_numbers(amana: App, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from centrale.domain.submission_format import COLUMNS
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    for n in (1, 2):
+        row: list[object] = list(v1_row(n).values())
+        row[COLUMNS.index("disbursed_on")] = datetime(2024, 6, 1)
+        row[COLUMNS.index("amount")] = 10000
+        row[COLUMNS.index("region")] = 6
+        sheet.append(row)
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    report = services.submit_file(amana, path)
+    assert report.problems == []
+    assert (report.status, report.accepted) == ("accepted", 2)
+
+
+def test_unknown_extension_and_missing_file(amana: App, tmp_path: Path) -> None:
+    other = tmp_path / "a.txt"
+    other.write_text("x")
+    assert "csv" in (services.submit_file(amana, other).reason or "")
+    assert "introuvable" in (services.submit_file(amana, tmp_path / "none.csv").reason or "")
