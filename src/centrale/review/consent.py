@@ -33,6 +33,7 @@ ORIGINS = (
     "import",
     "complaint",
 )
+OPTIONAL_FIELDS = ("subscriber_id", "list_code", "wording_version", "language", "ip", "detail")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def record(conn: Connection, **event: Any) -> None:
 def record_many(conn: Connection, events: Iterable[dict[str, Any]]) -> None:
     rows = []
     for event in events:
-        row = dict(event)
+        # One executemany needs the same keys in every row.
+        row = dict.fromkeys(OPTIONAL_FIELDS) | event
         row["email_sha256"] = email_sha256(row.pop("email"))
         rows.append(row)
     if rows:
