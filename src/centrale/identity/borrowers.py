@@ -1,0 +1,158 @@
+"""The registry's linkage spec: borrower records' features, blocking keys and comparisons.
+
+Features come from the domain normalisers (`centrale.domain`), applied once per distinct
+value (a registry has few distinct names), so batch and one-record resolution share them.
+
+Blocking keys, each chosen to bring back a kind of miss that an exact CIN join leaves:
+- the CIN and its deletion keys (one digit mistyped, dropped, or two digits swapped);
+- the phone;
+- both name keys in either order with the birth date, day and month in either order;
+- both name keys with the day and month (the year mistyped);
+- one name key with the exact birth date (the other name misspelled beyond its key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+import numpy as np
+import polars as pl
+
+from centrale.domain.arabic import arabic_name_key, normalise_arabic_name
+from centrale.domain.cin import normalise_cin
+from centrale.domain.names import latin_name_key, normalise_latin_name
+from centrale.domain.phone import normalise_phone
+from centrale.identity.levels import edit_levels
+from centrale.identity.model import Comparison
+from centrale.identity.names_compare import name_levels
+
+#: Longest CIN serial given deletion keys; longer ones still match exactly.
+MAX_SERIAL = 8
+
+
+def map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
+    """Apply a scalar normaliser once per distinct value of `series`.
+
+    >>> map_distinct(pl.Series(["a", "b", "a", None]), str.upper).to_list()
+    ['A', 'B', 'A', None]
+    """
+    distinct = series.drop_nulls().unique()
+    mapped = pl.Series([fn(value) for value in distinct.to_list()], dtype=pl.String)
+    table = pl.DataFrame({"value": distinct, "mapped": mapped})
+    frame = pl.DataFrame({"value": series})
+    return frame.join(table, on="value", how="left", maintain_order="left")["mapped"]
+
+
+def cin_keys(cin: pl.Expr) -> pl.Expr:
+    """The CIN and its deletion keys (`centrale.domain.cin.cin_deletion_keys`), as a list."""
+    prefix = cin.str.extract(r"^([A-Z]*)", 1)
+    serial = cin.str.extract(r"^[A-Z]*([0-9].*)$", 1)
+    deleted = [
+        pl.when(serial.str.len_chars() > i).then(
+            pl.concat_str(prefix, serial.str.slice(0, i), serial.str.slice(i + 1))
+        )
+        for i in range(MAX_SERIAL)
+    ]
+    return pl.concat_list([cin, *deleted]).list.drop_nulls()
+
+
+def _date_key(names: pl.Expr, *parts: pl.Expr) -> pl.Expr:
+    return pl.concat_str([names, *parts], separator="|")
+
+
+class BorrowerSpec:
+    """CIN, names across scripts and in either order, birth date, phone, gender and region."""
+
+    comparisons: ClassVar[list[Comparison]] = [
+        Comparison("cin", ("exact", "one_slip", "two_slips", "different")),
+        Comparison("last_name", ("exact", "same_key", "close", "similar", "different")),
+        Comparison("first_name", ("exact", "same_key", "close", "similar", "different")),
+        Comparison(
+            "birth_date",
+            ("exact", "day_month_swapped", "year_off_by_one", "one_digit", "different"),
+        ),
+        Comparison("phone", ("exact", "one_digit", "different")),
+        Comparison("gender", ("same", "different")),
+        Comparison("region", ("same", "different")),
+    ]
+    blocking_keys: ClassVar[list[str]] = [
+        "k_cin",
+        "phone",
+        "k_names_dob",
+        "k_names_md",
+        "k_last_dob",
+        "k_first_dob",
+    ]
+    max_block = 64
+
+    def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
+        """Features of records in the seam's `RECORD_SCHEMA` (extra columns are kept)."""
+        get = records.get_column
+        frame = records.with_columns(
+            cin=map_distinct(get("cin_norm"), normalise_cin),  # type: ignore[arg-type]
+            ln=map_distinct(get("last_name"), normalise_latin_name),  # type: ignore[arg-type]
+            fn=map_distinct(get("first_name"), normalise_latin_name),  # type: ignore[arg-type]
+            ln_key=map_distinct(get("last_name"), latin_name_key),  # type: ignore[arg-type]
+            fn_key=map_distinct(get("first_name"), latin_name_key),  # type: ignore[arg-type]
+            ln_ar=map_distinct(get("last_name_ar"), normalise_arabic_name),  # type: ignore[arg-type]
+            fn_ar=map_distinct(get("first_name_ar"), normalise_arabic_name),  # type: ignore[arg-type]
+            ln_ark=map_distinct(get("last_name_ar"), arabic_name_key),  # type: ignore[arg-type]
+            fn_ark=map_distinct(get("first_name_ar"), arabic_name_key),  # type: ignore[arg-type]
+            phone=map_distinct(get("phone"), normalise_phone),  # type: ignore[arg-type]
+            year=pl.col("birth_date").dt.year().cast(pl.Int32),
+            month=pl.col("birth_date").dt.month().cast(pl.Int32),
+            day=pl.col("birth_date").dt.day().cast(pl.Int32),
+        )
+        names = pl.concat_str(
+            pl.min_horizontal("ln_key", "fn_key"),
+            pl.max_horizontal("ln_key", "fn_key"),
+            separator="+",
+        )
+        low = pl.min_horizontal("month", "day").cast(pl.String)
+        high = pl.max_horizontal("month", "day").cast(pl.String)
+        month_day = pl.concat_str(
+            pl.col("month").cast(pl.String), pl.col("day").cast(pl.String), separator="-"
+        )
+        dob = pl.col("birth_date").cast(pl.String)
+        return frame.with_columns(
+            k_cin=cin_keys(pl.col("cin")),
+            k_names_dob=_date_key(names, pl.col("year").cast(pl.String), low, high),
+            k_names_md=_date_key(names, month_day),
+            k_last_dob=_date_key(pl.col("ln_key"), dob),
+            k_first_dob=_date_key(pl.col("fn_key"), dob),
+        )
+
+    def compare(self, left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:
+        last, first = name_levels(left, right)
+        return np.column_stack(
+            [
+                edit_levels(left["cin"], right["cin"], 2),
+                last,
+                first,
+                birth_date_levels(left, right),
+                edit_levels(left["phone"], right["phone"], 1),
+                edit_levels(left["gender"], right["gender"], 0),
+                edit_levels(left["region"].cast(pl.String), right["region"].cast(pl.String), 0),
+            ]
+        )
+
+
+def birth_date_levels(left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:
+    """Vectorised `centrale.domain.birth_date.birth_date_closeness`, as level indices."""
+    y1, m1, d1 = (left[c].to_numpy().astype(np.float64) for c in ("year", "month", "day"))
+    y2, m2, d2 = (right[c].to_numpy().astype(np.float64) for c in ("year", "month", "day"))
+    out = np.full(len(y1), 4, dtype=np.int8)
+    digits1 = np.nan_to_num(y1 * 10_000 + m1 * 100 + d1).astype(np.int64)
+    digits2 = np.nan_to_num(y2 * 10_000 + m2 * 100 + d2).astype(np.int64)
+    differing = np.zeros(len(y1), dtype=np.int8)
+    for _ in range(8):
+        differing += (digits1 % 10) != (digits2 % 10)
+        digits1 //= 10
+        digits2 //= 10
+    out[differing == 1] = 3
+    out[(np.abs(y1 - y2) == 1) & (m1 == m2) & (d1 == d2)] = 2
+    out[(y1 == y2) & (m1 == d2) & (d1 == m2)] = 1
+    out[(y1 == y2) & (m1 == m2) & (d1 == d2)] = 0
+    out[np.isnan(y1) | np.isnan(y2)] = -1
+    return out

@@ -1,0 +1,145 @@
+"""Training and scoring a model over any record type, given a `LinkageSpec`.
+
+A spec says how to turn raw records into features, which blocking keys bring candidates
+together, and how to compare two aligned frames of features into levels. The engine here
+does the rest, set-based: candidate pairs by joins, comparisons by columns, EM on patterns.
+The registry's own spec is `centrale.identity.borrowers`; the benchmarks add specs for the
+public FEBRL and Splink data sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import polars as pl
+
+from centrale.identity.blocking import pairs_between, pairs_within
+from centrale.identity.model import Comparison, Model, probability_from_weight
+from centrale.identity.train import train_model
+
+#: Pairs compared at a time: bounds the memory of the gathered feature columns.
+CHUNK = 1_000_000
+
+
+class LinkageSpec(Protocol):
+    comparisons: list[Comparison]
+    blocking_keys: list[str]
+    max_block: int
+
+    def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
+        """Features of `records`, one row per record, in the same order."""
+        ...
+
+    def compare(self, left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:
+        """Levels (pairs x comparisons, int8, -1 missing) of aligned feature rows."""
+        ...
+
+
+def compare_pairs(
+    spec: LinkageSpec, left: pl.DataFrame, right: pl.DataFrame, pairs: pl.DataFrame
+) -> np.ndarray:
+    """Levels of each pair (`left`, `right` row indices into the two feature frames).
+
+    Only the columns the comparisons read are gathered, a chunk of pairs at a time.
+    """
+    out = np.empty((len(pairs), len(spec.comparisons)), dtype=np.int8)
+    columns = [c for c in left.columns if not c.startswith("k_")]
+    left, right = left.select(columns), right.select(columns)
+    for start in range(0, len(pairs), CHUNK):
+        chunk = pairs.slice(start, CHUNK)
+        out[start : start + len(chunk)] = spec.compare(left[chunk["left"]], right[chunk["right"]])
+    return out
+
+
+def random_pairs(left_size: int, right_size: int | None, count: int, seed: int = 0) -> pl.DataFrame:
+    """`count` random pairs of distinct records (within one frame when `right_size` is None).
+
+    >>> len(random_pairs(100, None, 50))
+    50
+    """
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, left_size, count, dtype=np.uint32)
+    if right_size is None:
+        shift = rng.integers(1, max(left_size, 2), count, dtype=np.uint32)
+        right = (left + shift) % np.uint32(left_size)
+    else:
+        right = rng.integers(0, right_size, count, dtype=np.uint32)
+    return pl.DataFrame({"left": left, "right": right})
+
+
+def candidate_pairs(
+    spec: LinkageSpec, left: pl.DataFrame, right: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Candidate pairs within `left` (dedupe) or between `left` and `right` (link)."""
+    if right is None:
+        return pairs_within(left, spec.blocking_keys, spec.max_block)
+    return pairs_between(left, right, spec.blocking_keys, spec.max_block)
+
+
+def train(
+    spec: LinkageSpec,
+    left: pl.DataFrame,
+    right: pl.DataFrame | None = None,
+    *,
+    pairs: pl.DataFrame | None = None,
+    random_count: int = 300_000,
+    seed: int = 0,
+) -> Model:
+    """Estimate a model on prepared features: within `left`, or between `left` and `right`.
+
+    >>> from centrale.identity.borrowers import BorrowerSpec  # doctest: +SKIP
+    >>> model = train(BorrowerSpec(), features)  # doctest: +SKIP
+    """
+    other = left if right is None else right
+    if pairs is None:
+        pairs = candidate_pairs(spec, left, right)
+    right_size = None if right is None else len(right)
+    possible = len(left) * (len(left) - 1) / 2 if right is None else len(left) * len(right)
+    count = int(min(random_count, max(possible, 1)))
+    sample = random_pairs(len(left), right_size, count, seed)
+    return train_model(
+        spec.comparisons,
+        compare_pairs(spec, left, other, sample),
+        compare_pairs(spec, left, other, pairs),
+        records=len(other),
+        possible_pairs=possible,
+    )
+
+
+@dataclass
+class Scored:
+    """Scored candidate pairs: row indices, levels, match weights and probabilities."""
+
+    pairs: pl.DataFrame
+    levels: np.ndarray
+
+    def above(self, threshold: float) -> Scored:
+        keep = (self.pairs["probability"] >= threshold).to_numpy()
+        return Scored(self.pairs.filter(pl.Series(keep)), self.levels[keep])
+
+
+def score(
+    spec: LinkageSpec,
+    model: Model,
+    left: pl.DataFrame,
+    right: pl.DataFrame | None = None,
+    *,
+    pairs: pl.DataFrame | None = None,
+    records: int | None = None,
+) -> Scored:
+    """Score candidate pairs (found by blocking unless given) with `model`.
+
+    `records` is the size of the population compared against, which sets the prior; it
+    defaults to the size of `right` (or `left` for a dedupe).
+    """
+    other = left if right is None else right
+    if pairs is None:
+        pairs = candidate_pairs(spec, left, right)
+    levels = compare_pairs(spec, left, other, pairs)
+    weights = model.match_weights(levels)
+    population = records if records is not None else len(other)
+    probabilities = probability_from_weight(weights, model.prior(population))
+    scored = pairs.with_columns(weight=pl.Series(weights), probability=pl.Series(probabilities))
+    return Scored(scored, levels)
