@@ -6,4 +6,6 @@ from fastapi import APIRouter
 
 
 def feature_routers() -> list[APIRouter]:
-    return []
+    from centrale.web import subscriber_pages
+
+    return [subscriber_pages.router]
