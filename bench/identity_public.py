@@ -14,6 +14,7 @@ import polars as pl
 
 from centrale.identity.levels import edit_levels, text_levels
 from centrale.identity.model import Comparison
+from centrale.identity.train import Session
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -49,6 +50,8 @@ class FebrlSpec:
         "k_addr",
     ]
     max_block = 64
+    household: ClassVar[set[str]] = set()
+    sessions: ClassVar[list[Session]] = []
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         return records.with_columns(

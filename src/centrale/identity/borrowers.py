@@ -26,6 +26,7 @@ from centrale.domain.phone import normalise_phone
 from centrale.identity.levels import edit_levels
 from centrale.identity.model import Comparison
 from centrale.identity.names_compare import name_levels
+from centrale.identity.train import Session
 
 #: Longest CIN serial given deletion keys; longer ones still match exactly.
 MAX_SERIAL = 8
@@ -85,6 +86,13 @@ class BorrowerSpec:
         "k_first_dob",
     ]
     max_block = 64
+    # Records sharing a CIN are nearly all one person: they show how names, dates and phones
+    # vary within a person. Records sharing names and a birth date show how CINs vary.
+    household: ClassVar[set[str]] = {"last_name", "phone", "region", "cin", "birth_date"}
+    sessions: ClassVar[list[Session]] = [
+        Session("cin", ("last_name", "first_name", "birth_date", "phone", "gender", "region")),
+        Session("k_names_dob", ("cin", "phone", "gender", "region")),
+    ]
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         """Features of records in the seam's `RECORD_SCHEMA` (extra columns are kept)."""

@@ -10,7 +10,7 @@ import polars as pl
 from sqlalchemy import Connection
 
 from centrale.identity.seam import LINK_SCHEMA
-from centrale.store.persons import persons_for_cins
+from centrale.store.persons import link_by_cin_in_database, persons_for_cins
 
 
 class CinResolver:
@@ -30,3 +30,7 @@ class CinResolver:
                 pl.lit(1.0, dtype=pl.Float64).alias("match_score"),
             )
         )
+
+    def link_in_database(self, conn: Connection, institution_id: int) -> None:
+        """The same decision as `link`, made in SQL over the submission's records."""
+        link_by_cin_in_database(conn, institution_id)

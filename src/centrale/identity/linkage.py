@@ -16,8 +16,8 @@ import numpy as np
 import polars as pl
 
 from centrale.identity.blocking import pairs_between, pairs_within
-from centrale.identity.model import Comparison, Model, probability_from_weight
-from centrale.identity.train import train_model
+from centrale.identity.model import Comparison, Model
+from centrale.identity.train import Session, train_model
 
 #: Pairs compared at a time: bounds the memory of the gathered feature columns.
 CHUNK = 1_000_000
@@ -27,6 +27,10 @@ class LinkageSpec(Protocol):
     comparisons: list[Comparison]
     blocking_keys: list[str]
     max_block: int
+    #: EM sessions for m (see `centrale.identity.train.Session`); empty: one EM on all pairs.
+    sessions: list[Session]
+    #: Comparisons on which relatives may agree (a third latent class); empty: two classes.
+    household: set[str]
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         """Features of `records`, one row per record, in the same order."""
@@ -70,12 +74,18 @@ def random_pairs(left_size: int, right_size: int | None, count: int, seed: int =
 
 
 def candidate_pairs(
-    spec: LinkageSpec, left: pl.DataFrame, right: pl.DataFrame | None = None
+    spec: LinkageSpec,
+    left: pl.DataFrame,
+    right: pl.DataFrame | None = None,
+    *,
+    keys: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Candidate pairs within `left` (dedupe) or between `left` and `right` (link)."""
+    """Candidate pairs within `left` (dedupe) or between `left` and `right` (link), on the
+    spec's blocking keys or on `keys`."""
+    keys = spec.blocking_keys if keys is None else keys
     if right is None:
-        return pairs_within(left, spec.blocking_keys, spec.max_block)
-    return pairs_between(left, right, spec.blocking_keys, spec.max_block)
+        return pairs_within(left, keys, spec.max_block)
+    return pairs_between(left, right, keys, spec.max_block)
 
 
 def train(
@@ -99,12 +109,19 @@ def train(
     possible = len(left) * (len(left) - 1) / 2 if right is None else len(left) * len(right)
     count = int(min(random_count, max(possible, 1)))
     sample = random_pairs(len(left), right_size, count, seed)
+    pair_levels = compare_pairs(spec, left, other, pairs)
+    sessions = []
+    for session in spec.sessions:
+        keyed = candidate_pairs(spec, left, right, keys=[session.key])
+        sessions.append((session, compare_pairs(spec, left, other, keyed)))
     return train_model(
         spec.comparisons,
         compare_pairs(spec, left, other, sample),
-        compare_pairs(spec, left, other, pairs),
+        pair_levels,
         records=len(other),
         possible_pairs=possible,
+        sessions=sessions,
+        household=spec.household,
     )
 
 
@@ -140,6 +157,6 @@ def score(
     levels = compare_pairs(spec, left, other, pairs)
     weights = model.match_weights(levels)
     population = records if records is not None else len(other)
-    probabilities = probability_from_weight(weights, model.prior(population))
+    probabilities = model.probabilities(levels, population)
     scored = pairs.with_columns(weight=pl.Series(weights), probability=pl.Series(probabilities))
     return Scored(scored, levels)

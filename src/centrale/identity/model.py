@@ -44,6 +44,9 @@ class Model:
     m: list[np.ndarray]
     u: list[np.ndarray]
     matches_per_record: float
+    #: Level probabilities of relatives (a third class: see `centrale.identity.train`).
+    r: list[np.ndarray] | None = None
+    relatives_per_record: float = 0.0
     trained_on: dict[str, float] = field(default_factory=dict)
 
     def level_weights(self) -> list[np.ndarray]:
@@ -77,7 +80,22 @@ class Model:
         >>> model.probabilities(np.array([[0], [1]], dtype=np.int8), 100).round(3).tolist()
         [0.909, 0.0]
         """
-        return probability_from_weight(self.match_weights(levels), self.prior(records))
+        weights = self.match_weights(levels)
+        if self.r is None or self.relatives_per_record <= 0:
+            return probability_from_weight(weights, self.prior(records))
+        # log2 of P(levels | relatives) / P(levels | strangers), then three-class posterior.
+        relative = np.zeros(levels.shape[0])
+        for k, (r, u) in enumerate(zip(self.r, self.u, strict=True)):
+            column = levels[:, k]
+            present = column >= 0
+            relative[present] += np.log2(r[column[present]]) - np.log2(u[column[present]])
+        prior_m = self.prior(records)
+        prior_r = min(0.5, self.relatives_per_record / max(records, 2))
+        prior_u = max(1.0 - prior_m - prior_r, 1e-12)
+        top = np.maximum(weights, relative)
+        match = prior_m * np.exp2(weights - top)
+        others = prior_r * np.exp2(relative - top) + prior_u * np.exp2(-top)
+        return match / (match + others)
 
     def explain(self, levels: np.ndarray) -> list[dict[str, str]]:
         """Per pair, each comparison's level label (`absent` when a side is missing)."""
@@ -100,6 +118,8 @@ class Model:
                 "m": [m.tolist() for m in self.m],
                 "u": [u.tolist() for u in self.u],
                 "matches_per_record": self.matches_per_record,
+                "r": None if self.r is None else [r.tolist() for r in self.r],
+                "relatives_per_record": self.relatives_per_record,
                 "trained_on": self.trained_on,
             }
         )
@@ -112,6 +132,8 @@ class Model:
             m=[np.array(m) for m in data["m"]],
             u=[np.array(u) for u in data["u"]],
             matches_per_record=data["matches_per_record"],
+            r=None if data.get("r") is None else [np.array(r) for r in data["r"]],
+            relatives_per_record=data.get("relatives_per_record", 0.0),
             trained_on=data.get("trained_on", {}),
         )
 

@@ -9,7 +9,7 @@ the records. A resolver never commits: the submission's transaction is all or no
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import polars as pl
 from sqlalchemy import Connection
@@ -46,3 +46,15 @@ class IdentityResolver(Protocol):
     def link(self, conn: Connection, records: pl.DataFrame) -> pl.DataFrame:
         """Return `LINK_SCHEMA` rows for every row of `records` (`RECORD_SCHEMA`)."""
         ...
+
+
+@runtime_checkable
+class LinksInDatabase(Protocol):
+    """A resolver that can link a submission's records without them leaving the database.
+
+    Ingestion prefers this path when offered: the records to link are those of the
+    temporary table `link_refs` (`customer_ref`) for `institution_id`, and the resolver sets
+    `person_id` and `match_score` on `borrower_records` itself, in SQL.
+    """
+
+    def link_in_database(self, conn: Connection, institution_id: int) -> None: ...
