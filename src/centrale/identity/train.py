@@ -142,7 +142,7 @@ def estimate_classes(
     >>> m, u = [np.array([0.9, 0.1])], [np.array([0.01, 0.99])]
     >>> share, _, _ = estimate_classes(comps, m, u, np.array([[0]] * 10 + [[1]] * 90, "i1"))
     >>> round(share, 2)
-    0.09
+    0.1
     """
     if len(pair_levels) == 0:
         return 0.0, 0.0, None
