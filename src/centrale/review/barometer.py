@@ -24,7 +24,7 @@ from centrale.review.wording import (
 CHART_MONTHS = 12
 CHART_HEIGHT_PX = 40
 SPARK = "▁▂▃▄▅▆▇█"
-FIELDS = ("active_borrowers", "outstanding", "cross_indebtedness_rate", "par30")
+FIELDS = ("cross_indebtedness_rate", "par30", "active_borrowers", "outstanding")
 RATES = frozenset({"cross_indebtedness_rate", "par30"})
 
 

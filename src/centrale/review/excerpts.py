@@ -20,7 +20,7 @@ from centrale.review.wording import LINK_LABELS, NBSP
 from centrale.store.review_tables import review_items
 
 ELISION = "(…)"
-MARKS = re.compile(r"\s*[\(\[](?:…|\.\.\.)[\)\]]\s*")
+MARKS = re.compile(r"[\(\[](?:…|\.\.\.)[\)\]]")
 SENTENCE_END = re.compile(r"(?<=[.!?؟…])[»\"”]?\s+(?=[«\"“(\[A-ZÀ-ÖØ-Þ0-9\u0600-\u06ff])")
 ABBREVIATIONS = ("M.", "Mme.", "Dr.", "Pr.", "St.", "etc.", "art.", "p.", "n°.", "Mr.", "Ms.")
 EDITORIAL = re.compile(r"^[\(\[][^\)\]]{1,30}[\)\]]\s*")
@@ -101,7 +101,7 @@ def format_quote(passage: str, text: str) -> Quote:
     body = " ".join(passage.split()).strip().strip('«»"“” ').strip()
     if not body:
         raise InvalidReviewInput("Citation vide ; donnez le passage de l'article à citer.")
-    body = MARKS.sub(f" {ELISION} ", body).strip()
+    body = MARKS.sub(ELISION, body)
     fragments = [f for f in (part.strip(" .,;:") for part in body.split(ELISION)) if f]
     flat = _flat(text)
     cursor, missing, first_at = 0, [], None
