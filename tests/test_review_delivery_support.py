@@ -9,6 +9,7 @@ import base64
 import email
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from typing import Any
 
 import dkim
 import pytest
+import uvicorn
 from aiosmtpd.controller import Controller
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -27,6 +29,7 @@ from centrale.bootstrap import App
 from centrale.review.issues import create_issue
 from centrale.review.mail_message import Content
 from centrale.review.subscribers import Signup, confirm, subscribe
+from centrale.web.app import create_app
 
 DKIM_DOMAIN = "centrale.example.ma"
 PUBLIC_URL = "https://revue.centrale.example.ma"
@@ -142,6 +145,24 @@ def mail_app(app: App, mail_sink: MailSink, dkim_key: DkimKey) -> App:
         }
     )
     return App(settings=settings, engine=app.engine)
+
+
+@pytest.fixture
+def site(mail_app: App) -> Iterator[str]:
+    """The web app on a free local port, in a thread."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(mail_app), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 def make_issue(app: App, number: int = 118) -> int:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
@@ -25,17 +22,16 @@ from centrale.review.consent import current_wording, email_sha256
 from centrale.review.delivery import send_issue
 from centrale.review.subscribers import find_by_email
 from centrale.store.subscriber_tables import consent_events, subscribers
-from centrale.web.app import create_app
 from test_review_delivery_support import (
     DkimKey,
     MailSink,
     confirmed_subscriber,
     dkim_key,  # noqa: F401
     fixed_renderer,
-    free_port,
     mail_app,  # noqa: F401
     mail_sink,  # noqa: F401
     make_issue,
+    site,  # noqa: F401
 )
 
 pytestmark = pytest.mark.browser
@@ -57,24 +53,6 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def site(mail_app: App) -> Iterator[str]:
-    """The web app on a free local port, in a thread."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(mail_app), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -136,12 +114,12 @@ def test_sign_up_confirm_manage_export_and_erase(
     nadia = find_by_email(mail_app.engine, address)
     assert nadia.confirmed_at is not None and nadia.lists == {"flash-back": "active"}
 
-    page.select_option("#language", "en")
+    page.select_option("#language", "ar")
     page.check("input[name=segments][value=researchers]")
     page.click("text=Enregistrer mes préférences")
     assert "Vos préférences sont enregistrées" in page.inner_text("[role=status]")
     nadia = find_by_email(mail_app.engine, address)
-    assert (nadia.language, nadia.segments) == ("en", ("institutions", "researchers"))
+    assert (nadia.language, nadia.segments) == ("ar", ("institutions", "researchers"))
 
     with page.expect_download() as download:
         page.click("text=Télécharger mes données")

@@ -25,6 +25,7 @@ from centrale.review.delivery_errors import (
 )
 from centrale.review.errors import choice
 from centrale.review.tokens import address_digest
+from centrale.review.wording import EDITIONS
 from centrale.store.subscriber_tables import (
     mailing_lists,
     segments,
@@ -34,7 +35,9 @@ from centrale.store.subscriber_tables import (
 )
 
 DEFAULT_LIST = "flash-back"
-LANGUAGES = {"fr": "Français", "ar": "Arabe", "en": "Anglais"}
+LANGUAGE_NAMES = {"fr": "Français", "ar": "Arabe", "en": "Anglais"}
+# A subscriber may choose any language the review has an edition in.
+LANGUAGES = {code: LANGUAGE_NAMES.get(code, code) for code in EDITIONS}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,78 @@
+"""Where delivery meets the issues: which issue a number names, and its per-recipient e-mail.
+
+The issue is assembled once (`issue_view`); each recipient then gets the rendered HTML and
+text with their own unsubscribe and preference links in the footer, in their language when
+the review has words for it, else in the issue's.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from centrale.bootstrap import App
+from centrale.errors import InvalidInput
+from centrale.review.composition import issue_view
+from centrale.review.delivery import Renderer
+from centrale.review.errors import UnknownIssue
+from centrale.review.rendering import (
+    EmailContent,
+    Footer,
+    email_subject,
+    render_email_html,
+    render_text,
+)
+from centrale.review.wording import EDITIONS
+from centrale.store.review_tables import review_issues
+
+
+def sendable_issue(engine: Engine, number: int) -> int:
+    """The id of published issue `number`; a draft is refused with the way out.
+
+    >>> sendable_issue(engine, 118)  # doctest: +SKIP
+    1
+    """
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(review_issues.c.id, review_issues.c.status).where(
+                review_issues.c.number == number
+            )
+        ).first()
+    if row is None:
+        raise UnknownIssue(
+            f"Numéro inconnu : {number}. `centrale review issues list` affiche les numéros."
+        )
+    if row.status != "published":
+        raise InvalidInput(
+            f"Le numéro {number} n'est pas publié (statut : {row.status}) : publiez-le avant "
+            "de l'envoyer, pour que la version envoyée soit celle de l'archive."
+        )
+    return int(row.id)
+
+
+def issue_number(engine: Engine, issue_id: int) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(review_issues.c.number).where(review_issues.c.id == issue_id)
+            ).scalar_one()
+        )
+
+
+def issue_renderer(app: App, issue_id: int) -> Renderer:
+    """A renderer for `send_issue`: the issue assembled once, a footer per recipient.
+
+    >>> send_issue(app, issue_id, issue_renderer(app, issue_id))  # doctest: +SKIP
+    """
+    issue = issue_view(app.engine, issue_id)
+    subject = email_subject(issue)
+
+    def render(unsubscribe_url: str, preferences_url: str, lang: str) -> EmailContent:
+        footer = Footer(
+            unsubscribe_url,
+            preferences_url,
+            None,
+            lang if lang in EDITIONS else issue.language,
+        )
+        return EmailContent(subject, render_email_html(issue, footer), render_text(issue, footer))
+
+    return render
