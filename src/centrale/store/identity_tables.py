@@ -1,3 +1,119 @@
-"""Tables of identity resolution (owned by the identity package)."""
+"""Tables of identity resolution (owned by the identity package).
+
+- `identity_features`: each linked borrower record's normalised identity and blocking keys,
+  indexed: one-record resolution finds candidates through these indexes, never a scan.
+- `identity_cin_keys`: each record's CIN deletion keys (one typing slip apart share one).
+- `identity_links`: why each record belongs to its person: the record it matched, the
+  match probability and weight, and each field's comparison level.
+- `identity_changes`: the audit of decisions on persons: conflicts flagged by the model (a
+  record that would join two persons), splits and joins made by analysts.
+- `identity_models`: trained models (m, u, priors as JSON), the newest in use.
+"""
 
 from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    func,
+)
+
+from centrale.store.metadata import metadata
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+identity_features = Table(
+    "identity_features",
+    metadata,
+    Column(
+        "borrower_record_id",
+        _ID,
+        ForeignKey("borrower_records.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", BigInteger, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("cin", String(32), index=True),
+    Column("phone", String(16), index=True),
+    Column("ln", String(120)),
+    Column("fn", String(120)),
+    Column("ln_key", String(120)),
+    Column("fn_key", String(120)),
+    Column("ln_ar", String(120)),
+    Column("fn_ar", String(120)),
+    Column("ln_ark", String(120)),
+    Column("fn_ark", String(120)),
+    Column("birth_date", Date),
+    Column("gender", String(1)),
+    Column("region", SmallInteger),
+    Column("k_names_dob", String(260), index=True),
+    Column("k_names_md", String(260), index=True),
+    Column("k_last_dob", String(140), index=True),
+    Column("k_first_dob", String(140), index=True),
+)
+
+identity_cin_keys = Table(
+    "identity_cin_keys",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column(
+        "borrower_record_id",
+        _ID,
+        ForeignKey("borrower_records.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+)
+
+identity_links = Table(
+    "identity_links",
+    metadata,
+    Column(
+        "borrower_record_id",
+        _ID,
+        ForeignKey("borrower_records.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", BigInteger, ForeignKey("persons.id"), nullable=False, index=True),
+    # The record whose match attached this one; null when the record founded its person.
+    Column("matched_record_id", BigInteger),
+    Column("probability", Float, nullable=False),
+    Column("weight", Float),
+    # JSON object: comparison name -> level label (e.g. {"cin": "one_slip", ...}).
+    Column("levels", Text),
+    # `model`, `new_person`, or `analyst` (after a split or join).
+    Column("decided_by", String(16), nullable=False),
+    Column("model_id", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+identity_changes = Table(
+    "identity_changes",
+    metadata,
+    Column("id", _ID, primary_key=True),
+    # `conflict` (flagged by the model), `split` or `join` (made by an analyst).
+    Column("action", String(16), nullable=False),
+    Column("person_id", BigInteger, nullable=False, index=True),
+    Column("other_person_id", BigInteger, index=True),
+    # JSON array of the borrower record ids concerned.
+    Column("record_ids", Text, nullable=False),
+    Column("analyst", String(120)),
+    Column("reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+identity_models = Table(
+    "identity_models",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parameters", Text, nullable=False),
+    Column("records", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
