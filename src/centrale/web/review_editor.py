@@ -1,0 +1,113 @@
+"""The editor's pages: the queue (accept, reject, tag, order, quote) and the draft preview.
+
+Plain forms posted to the server, each answered by a redirect back to the queue, so the
+pages work without JavaScript and every action is one request the tests can drive.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from centrale.bootstrap import App
+from centrale.review import queue as editor_queue
+from centrale.review.composition import issue_view
+from centrale.review.excerpts import quote_item, suggest
+from centrale.review.issues import issue_id_of, list_issues
+from centrale.review.wording import KINDS, LINK_LABELS, REGIONS, wording
+from centrale.web.app import templates
+from centrale.web.review_archive import issue_response
+
+router = APIRouter(prefix="/revue/editeur")
+Text = Annotated[str, Form()]
+QUEUE = "/revue/editeur"
+
+
+def _registry(request: Request) -> App:
+    registry: App = request.app.state.registry
+    return registry
+
+
+def _back(anchor: str = "") -> Response:
+    return RedirectResponse(QUEUE + anchor, status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+def queue_page(request: Request, tout: bool = False) -> Response:
+    engine = _registry(request).engine
+    accepted = editor_queue.queue(engine, "accepted")
+    suggestions = {
+        item.id: suggest(item.text or "", item.language) for item in accepted if not item.excerpt
+    }
+    context = {
+        "pending": editor_queue.queue(engine, "pending", everything=tout),
+        "accepted": accepted,
+        "suggestions": suggestions,
+        "issues": list_issues(engine),
+        "everything": tout,
+        "words": wording("fr"),
+        "regions": REGIONS,
+        "kinds": KINDS,
+        "labels": LINK_LABELS,
+    }
+    return templates.TemplateResponse(request, "review/queue.html", context)
+
+
+@router.post("/{item_id:int}/accepter")
+def accept(
+    request: Request,
+    item_id: int,
+    region: Annotated[str | None, Form()] = None,
+    kind: Annotated[str | None, Form()] = None,
+    label: Annotated[str | None, Form()] = None,
+    headline: Annotated[str | None, Form()] = None,
+) -> Response:
+    editor_queue.accept(
+        _registry(request).engine,
+        item_id,
+        region=region or None,
+        kind=kind or None,
+        label=label or None,
+        headline=headline or None,
+    )
+    return _back(f"#retenu-{item_id}")
+
+
+@router.post("/{item_id:int}/rejeter")
+def reject(request: Request, item_id: int) -> Response:
+    editor_queue.reject(_registry(request).engine, item_id)
+    return _back()
+
+
+@router.post("/{item_id:int}/etiquettes")
+def tag(
+    request: Request, item_id: int, tags: Text, retirer: Annotated[bool, Form()] = False
+) -> Response:
+    values = [value for value in tags.replace(";", ",").split(",")]
+    editor_queue.tag(_registry(request).engine, item_id, values, remove=retirer)
+    return _back(f"#article-{item_id}")
+
+
+@router.post("/{item_id:int}/ordre")
+def order(request: Request, item_id: int, position: Annotated[int, Form()]) -> Response:
+    editor_queue.order(_registry(request).engine, item_id, position)
+    return _back(f"#retenu-{item_id}")
+
+
+@router.post("/{item_id:int}/citation")
+def quote(
+    request: Request,
+    item_id: int,
+    passage: Text,
+    label: Annotated[str | None, Form()] = None,
+) -> Response:
+    quote_item(_registry(request).engine, item_id, passage, label=label or None)
+    return _back(f"#retenu-{item_id}")
+
+
+@router.get("/apercu/{number:int}", response_class=HTMLResponse)
+def preview(request: Request, number: int) -> Response:
+    engine = _registry(request).engine
+    return issue_response(request, issue_view(engine, issue_id_of(engine, number)))
