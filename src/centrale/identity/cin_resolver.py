@@ -31,6 +31,6 @@ class CinResolver:
             )
         )
 
-    def link_in_database(self, conn: Connection, institution_id: int) -> None:
-        """The same decision as `link`, made in SQL over the submission's records."""
-        link_by_cin_in_database(conn, institution_id)
+    def link_in_database(self, conn: Connection, customers_table: str) -> None:
+        """The same decision as `link`, made in SQL over the submission's staged customers."""
+        link_by_cin_in_database(conn, customers_table)

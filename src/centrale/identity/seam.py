@@ -52,9 +52,11 @@ class IdentityResolver(Protocol):
 class LinksInDatabase(Protocol):
     """A resolver that can link a submission's records without them leaving the database.
 
-    Ingestion prefers this path when offered: the records to link are those of the
-    temporary table `link_refs` (`customer_ref`) for `institution_id`, and the resolver sets
-    `person_id` and `match_score` on `borrower_records` itself, in SQL.
+    Ingestion prefers this path when offered. Before the borrower records are written, the
+    resolver receives the name of the staged customers table (one row per customer: the
+    borrower record's columns, with `person_id` and `match_score` empty) and fills those two
+    columns, in SQL, for the customers listed in the temporary table `link_refs`; ingestion
+    then writes them with the records.
     """
 
-    def link_in_database(self, conn: Connection, institution_id: int) -> None: ...
+    def link_in_database(self, conn: Connection, customers_table: str) -> None: ...

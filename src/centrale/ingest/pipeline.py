@@ -8,7 +8,9 @@ replaces that month's rows for that institution.
 from __future__ import annotations
 
 import calendar
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,10 +21,11 @@ from sqlalchemy import Connection, Engine
 
 from centrale.domain.period import Period, is_period
 from centrale.errors import InvalidSubmission
-from centrale.identity.seam import IdentityResolver
+from centrale.identity.seam import IdentityResolver, LinksInDatabase
 from centrale.ingest.reading import SourceFile, open_submission, read_chunks
 from centrale.ingest.rules import PROBLEM_SCHEMA, stage_schema, validate_chunk
 from centrale.store import loading, submissions
+from centrale.store.staging import Stage
 
 Progress = Callable[[int], None]
 
@@ -42,6 +45,8 @@ class SubmissionReport:
     reason: str | None = None
     submission_id: int | None = None
     unchanged: bool = False
+    #: Seconds spent in each step of the load, for benchmarks and slow-file diagnosis.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -60,6 +65,15 @@ class SubmissionReport:
         if self.unchanged:
             data["unchanged"] = True
         return data
+
+
+@contextmanager
+def _step(report: SubmissionReport, name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - started
 
 
 @dataclass
@@ -99,8 +113,28 @@ def submit_file(
                 )
             if previous is not None and previous.file_sha256 == sha:
                 return _unchanged(engine, report, previous)
-            with engine.begin() as conn:
-                _load(conn, source, header, _chain(first, chunks), resolver, report, progress)
+            with engine.connect() as conn:
+                stage = Stage(conn, _stage_schemas())
+                try:
+                    transaction = conn.begin()
+                    try:
+                        _load(
+                            conn,
+                            stage,
+                            source,
+                            header,
+                            _chain(first, chunks),
+                            resolver,
+                            report,
+                            progress,
+                        )
+                    except BaseException:
+                        transaction.rollback()
+                        raise
+                    with _step(report, "commit"):
+                        transaction.commit()
+                finally:
+                    stage.close()
             return report
     except InvalidSubmission as error:
         report.status, report.reason = "rejected", error.message
@@ -172,6 +206,7 @@ def _mixed(name: str, column: str, values: list[str]) -> str:
 
 def _load(
     conn: Connection,
+    stage: Stage,
     source: SourceFile,
     header: _Header,
     chunks: Iterator[pl.DataFrame],
@@ -192,36 +227,83 @@ def _load(
     report.submission_id = sub_id
     period = Period.parse(header.period)
     period_end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
-    loading.start_stage(conn, stage_schema())
+    stage.create()
     seen = pl.Series("contract_ref", [], dtype=pl.String)
+    customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []
-    for chunk in chunks:
-        _check_same_header(chunk, header, source.name)
-        checked = validate_chunk(chunk, period_end)
-        valid, duplicates = _split_duplicates(checked.valid, seen)
-        seen = pl.concat([seen, valid.get_column("contract_ref")])
-        loading.stage_rows(conn, valid)
-        problems = pl.concat([checked.problems, duplicates])
-        submissions.add_problems(conn, sub_id, problems)
+    while True:
+        with _step(report, "read"):
+            chunk = next(chunks, None)
+        if chunk is None:
+            break
+        with _step(report, "validate"):
+            _check_same_header(chunk, header, source.name)
+            checked = validate_chunk(chunk, period_end)
+            valid, duplicates = _split_duplicates(checked.valid, seen)
+            seen = pl.concat([seen, valid.get_column("contract_ref")])
+            problems = pl.concat([checked.problems, duplicates])
+        with _step(report, "stage"):
+            stage.write("stage_contracts", valid.select(loading.CONTRACT_COLUMNS))
+            customers = _new_customers(valid, customers_seen)
+            customers_seen = pl.concat([customers_seen, customers.get_column("customer_ref")])
+            stage.write("stage_customers", customers)
+            submissions.add_problems(conn, sub_id, problems)
         problem_parts.append(problems)
         report.rows += chunk.height
         report.accepted += valid.height
         if progress:
             progress(chunk.height)
     report.rejected = report.rows - report.accepted
-    loading.mark_records_to_link(conn, header.institution_id)
-    loading.upsert_borrower_records(conn, header.institution_id, header.period)
-    loading.upsert_contracts(conn, header.institution_id)
-    loading.replace_snapshots(conn, header.institution_id, header.period, sub_id)
-    to_link = loading.records_to_link(conn, header.institution_id)
-    loading.store_links(conn, resolver.link(conn, to_link))
-    loading.drop_stage(conn)
+    stage.seal()
+    customers_table, contracts_table = stage.name("stage_customers"), stage.name("stage_contracts")
+    in_database = isinstance(resolver, LinksInDatabase)
+    with _step(report, "borrowers"):
+        loading.mark_records_to_link(conn, customers_table, header.institution_id)
+    if isinstance(resolver, LinksInDatabase):
+        with _step(report, "link"):
+            resolver.link_in_database(conn, customers_table)
+    with _step(report, "borrowers"):
+        loading.upsert_borrower_records(conn, customers_table, header.institution_id, header.period)
+    with _step(report, "contracts"):
+        loading.upsert_contracts(conn, contracts_table, header.institution_id)
+    with _step(report, "snapshots"):
+        loading.replace_snapshots(
+            conn, contracts_table, header.institution_id, header.period, sub_id
+        )
+    if not in_database:
+        with _step(report, "link"):
+            to_link = loading.records_to_link(conn, header.institution_id)
+            loading.store_links(conn, resolver.link(conn, to_link))
+    loading.drop_link_tables(conn)
     submissions.make_current(conn, sub_id, header.institution_id, header.period)
     submissions.finish_submission(
         conn, sub_id, rows=report.rows, accepted=report.accepted, rejected=report.rejected
     )
     report.status = "accepted"
     report.problems = pl.concat(problem_parts).sort("row").to_dicts() if problem_parts else []
+
+
+def _stage_schemas() -> dict[str, dict[str, pl.DataType]]:
+    typed = stage_schema()
+    return {
+        "stage_customers": {
+            **{c: typed[c] for c in loading.CUSTOMER_COLUMNS},
+            "person_id": pl.Int64(),
+            "match_score": pl.Float64(),
+        },
+        "stage_contracts": {c: typed[c] for c in loading.CONTRACT_COLUMNS},
+    }
+
+
+def _new_customers(valid: pl.DataFrame, seen: pl.Series) -> pl.DataFrame:
+    """Each customer's first row in the file gives its identity; later rows add contracts."""
+    refs = valid.get_column("customer_ref")
+    first = refs.is_first_distinct() & ~refs.is_in(seen.implode())
+    return valid.filter(first).select(
+        *loading.CUSTOMER_COLUMNS,
+        pl.lit(None, dtype=pl.Int64).alias("person_id"),
+        pl.lit(None, dtype=pl.Float64).alias("match_score"),
+    )
 
 
 def _check_same_header(chunk: pl.DataFrame, header: _Header, name: str) -> None:

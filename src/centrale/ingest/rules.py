@@ -64,14 +64,39 @@ def phone_e164_expr(column: str = "phone") -> pl.Expr:
     return pl.when(national.str.contains(r"^[5-8][0-9]{8}$")).then("+212" + national)
 
 
-def _date(column: str) -> pl.Expr:
+def _parse_date(column: str) -> pl.Expr:
     return pl.col(column).str.to_date("%Y-%m-%d", strict=False)
 
 
-def _int(column: str) -> pl.Expr:
+def _parse_int(column: str) -> pl.Expr:
+    value = pl.col(column)
+    plain = value.cast(pl.Int64, strict=False)
     # Spreadsheets write whole numbers as "5000.0"; that is still a whole number of dirhams.
-    cleaned = pl.col(column).str.replace(r"^(-?\d+)\.0*$", "${1}")
-    return pl.when(cleaned.str.contains(r"^-?\d{1,15}$")).then(cleaned.cast(pl.Int64))
+    # The regex runs only where the plain cast failed, which is rare.
+    spreadsheet = pl.when(value.str.contains(r"^-?\d{1,15}\.0*$")).then(
+        value.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)
+    )
+    return pl.when(plain.is_not_null()).then(plain).otherwise(spreadsheet)
+
+
+def _date(column: str) -> pl.Expr:
+    """The parsed value of a date column (null when absent or not a date)."""
+    return pl.col(f"_date_{column}")
+
+
+def _int(column: str) -> pl.Expr:
+    """The parsed value of an integer column (null when absent or not an integer)."""
+    return pl.col(f"_int_{column}")
+
+
+def parse_columns(chunk: pl.DataFrame) -> pl.DataFrame:
+    """Parse every typed column once; the rules and the typed rows read the results."""
+    return chunk.with_columns(
+        *[_parse_date(c).alias(f"_date_{c}") for c in DATE_COLUMNS],
+        *[_parse_int(c).alias(f"_int_{c}") for c in INTEGER_COLUMNS],
+        cin_norm_expr().alias("_cin_norm"),
+        phone_e164_expr().alias("_phone"),
+    )
 
 
 def _present(column: str) -> pl.Expr:
@@ -127,13 +152,13 @@ def row_rules(period_end: date) -> list[Rule]:
         Rule(
             "cin",
             "invalid_cin",
-            _present("cin") & ~cin_norm_expr().str.contains(_CIN_SHAPE),
+            _present("cin") & ~pl.col("_cin_norm").str.contains(_CIN_SHAPE),
             "n'a pas la forme d'une CIN ; 1 à 3 lettres puis des chiffres (ex. BE123456)",
         ),
         Rule(
             "phone",
             "invalid_phone",
-            _present("phone") & phone_e164_expr().is_null(),
+            _present("phone") & pl.col("_phone").is_null(),
             "n'est pas un numéro marocain ; ex. 0612345678 ou +212612345678",
         ),
         Rule(
@@ -189,6 +214,7 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
     >>> validate_chunk(chunk, date(2025, 1, 31)).problems  # doctest: +SKIP
     """
     rules = row_rules(period_end)
+    chunk = parse_columns(chunk)
     flags = chunk.select(
         "row", *[r.broken.fill_null(False).alias(f"_{i}") for i, r in enumerate(rules)]
     )
@@ -233,24 +259,24 @@ def _message(rule: Rule) -> pl.Expr:
 def stage_schema() -> dict[str, pl.DataType]:
     """Columns and types of the valid rows that `typed_rows` produces."""
     empty = pl.DataFrame(schema={"row": pl.Int64, **{c: pl.String for c in COLUMNS}})
-    return dict(typed_rows(empty).schema)
+    return dict(typed_rows(parse_columns(empty)).schema)
 
 
 def typed_rows(valid: pl.DataFrame) -> pl.DataFrame:
-    """Valid string rows as typed, normalised columns (the staging schema)."""
+    """Valid parsed rows (see `parse_columns`) as typed, normalised columns: the stage."""
     return valid.select(
         "row",
         "contract_ref",
         "customer_ref",
         "cin",
-        cin_norm_expr().alias("cin_norm"),
+        pl.col("_cin_norm").alias("cin_norm"),
         "last_name",
         "first_name",
         "last_name_ar",
         "first_name_ar",
         _date("birth_date").alias("birth_date"),
         "gender",
-        phone_e164_expr().alias("phone"),
+        pl.col("_phone").alias("phone"),
         pl.col("region").cast(pl.Int16),
         "milieu",
         "activity",

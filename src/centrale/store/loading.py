@@ -37,6 +37,8 @@ _RECORD_FIELDS = (
     "milieu",
     "activity",
 )
+#: What is staged once per customer (the customer's first row in the file) ...
+CUSTOMER_COLUMNS = ("customer_ref", *_RECORD_FIELDS)
 _CONTRACT_FIELDS = (
     "customer_ref",
     "product",
@@ -50,12 +52,17 @@ _CONTRACT_FIELDS = (
 )
 
 
-def start_stage(conn: Connection, schema: dict[str, pl.DataType]) -> None:
-    create_temp_table(conn, "stage", schema)
-
-
-def stage_rows(conn: Connection, rows: pl.DataFrame) -> None:
-    insert_frame(conn, "stage", rows)
+#: ... and once per contract.
+CONTRACT_COLUMNS = (
+    "row",
+    "contract_ref",
+    *_CONTRACT_FIELDS,
+    "outstanding",
+    "arrears",
+    "days_past_due",
+    "status",
+    "closed_on",
+)
 
 
 def _differs(conn: Connection, left: str, right: str) -> str:
@@ -63,14 +70,14 @@ def _differs(conn: Connection, left: str, right: str) -> str:
     return f"{left} {operator} {right}"
 
 
-def mark_records_to_link(conn: Connection, institution_id: int) -> None:
+def mark_records_to_link(conn: Connection, stage: str, institution_id: int) -> None:
     """Remember which customers are new or changed identity, before the upsert hides it."""
     changed = " OR ".join(_differs(conn, f"b.{f}", f"s.{f}") for f in IDENTITY_FIELDS)
     conn.execute(text("DROP TABLE IF EXISTS link_refs"))
     conn.execute(
         text(
             "CREATE TEMPORARY TABLE link_refs AS "
-            "SELECT DISTINCT s.customer_ref FROM stage s "
+            f"SELECT DISTINCT s.customer_ref FROM {stage} s "
             "LEFT JOIN borrower_records b "
             "ON b.institution_id = :i AND b.customer_ref = s.customer_ref "
             f"WHERE b.id IS NULL OR b.person_id IS NULL OR {changed}"
@@ -79,27 +86,21 @@ def mark_records_to_link(conn: Connection, institution_id: int) -> None:
     )
 
 
-def upsert_borrower_records(conn: Connection, institution_id: int, period: str) -> None:
-    """One record per customer: the customer's first row in the file gives its identity."""
-    fields = ", ".join(_RECORD_FIELDS)
+def upsert_borrower_records(conn: Connection, stage: str, institution_id: int, period: str) -> None:
+    """One record per customer, from the staged customers (one row each)."""
+    fields = ", ".join((*_RECORD_FIELDS, "person_id", "match_score"))
     updates = ", ".join(f"{f} = excluded.{f}" for f in _RECORD_FIELDS)
-    if is_postgres(conn):
-        source = (
-            f"SELECT DISTINCT ON (customer_ref) customer_ref, {fields} FROM stage "
-            "ORDER BY customer_ref, row"
-        )
-        low, high = "LEAST", "GREATEST"
-    else:
-        # SQLite lets later rows of one INSERT update earlier ones: feed the first row last.
-        source = f"SELECT customer_ref, {fields} FROM stage WHERE true ORDER BY row DESC"
-        low, high = "MIN", "MAX"
+    low, high = ("LEAST", "GREATEST") if is_postgres(conn) else ("MIN", "MAX")
     conn.execute(
         text(
             f"INSERT INTO borrower_records (institution_id, customer_ref, {fields}, "
             "first_period, last_period) "
-            f"SELECT :i, customer_ref, {fields}, :p, :p FROM ({source}) AS firsts WHERE true "
+            f"SELECT :i, customer_ref, {fields}, :p, :p FROM {stage} WHERE true "
             "ON CONFLICT (institution_id, customer_ref) DO UPDATE SET "
             f"{updates}, "
+            # A record relinked in this load carries its new person; the others keep theirs.
+            "person_id = COALESCE(excluded.person_id, borrower_records.person_id), "
+            "match_score = COALESCE(excluded.match_score, borrower_records.match_score), "
             f"first_period = {low}(borrower_records.first_period, excluded.first_period), "
             f"last_period = {high}(borrower_records.last_period, excluded.last_period)"
         ),
@@ -107,13 +108,13 @@ def upsert_borrower_records(conn: Connection, institution_id: int, period: str) 
     )
 
 
-def upsert_contracts(conn: Connection, institution_id: int) -> None:
+def upsert_contracts(conn: Connection, stage: str, institution_id: int) -> None:
     fields = ", ".join(_CONTRACT_FIELDS)
     updates = ", ".join(f"{f} = excluded.{f}" for f in _CONTRACT_FIELDS)
     conn.execute(
         text(
             f"INSERT INTO contracts (institution_id, contract_ref, {fields}) "
-            f"SELECT :i, contract_ref, {fields} FROM stage WHERE true "
+            f"SELECT :i, contract_ref, {fields} FROM {stage} WHERE true "
             f"ON CONFLICT (institution_id, contract_ref) DO UPDATE SET {updates}"
         ),
         {"i": institution_id},
@@ -121,7 +122,7 @@ def upsert_contracts(conn: Connection, institution_id: int) -> None:
 
 
 def replace_snapshots(
-    conn: Connection, institution_id: int, period: str, submission_id: int
+    conn: Connection, stage: str, institution_id: int, period: str, submission_id: int
 ) -> int:
     """The month's snapshots of this institution become the staged rows, and only them."""
     params = {"i": institution_id, "p": period, "s": submission_id}
@@ -131,7 +132,7 @@ def replace_snapshots(
             "INSERT INTO snapshots (contract_id, period, institution_id, submission_id, "
             "borrower_record_id, outstanding, arrears, days_past_due, status, closed_on) "
             "SELECT c.id, :p, :i, :s, b.id, s.outstanding, s.arrears, s.days_past_due, "
-            "s.status, s.closed_on FROM stage s "
+            f"s.status, s.closed_on FROM {stage} s "
             "JOIN contracts c ON c.institution_id = :i AND c.contract_ref = s.contract_ref "
             "JOIN borrower_records b ON b.institution_id = :i AND b.customer_ref = s.customer_ref"
         ),
@@ -163,6 +164,6 @@ def store_links(conn: Connection, links: pl.DataFrame) -> None:
     )
 
 
-def drop_stage(conn: Connection) -> None:
-    for table in ("stage", "link_refs", "link_results"):
+def drop_link_tables(conn: Connection) -> None:
+    for table in ("link_refs", "link_results"):
         conn.execute(text(f"DROP TABLE IF EXISTS {table}"))

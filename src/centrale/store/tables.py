@@ -52,7 +52,7 @@ borrower_records = Table(
     Column("institution_id", Integer, ForeignKey("institutions.id"), nullable=False),
     Column("customer_ref", String(64), nullable=False),
     Column("cin", String(32), nullable=False),
-    Column("cin_norm", String(32), nullable=False, index=True),
+    Column("cin_norm", String(32), nullable=False),
     Column("last_name", String(120), nullable=False),
     Column("first_name", String(120), nullable=False),
     Column("last_name_ar", String(120)),

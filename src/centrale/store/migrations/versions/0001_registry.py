@@ -84,9 +84,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("borrower_records", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_borrower_records_cin_norm"), ["cin_norm"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_borrower_records_person_id"), ["person_id"], unique=False
         )
 
@@ -229,7 +226,6 @@ def downgrade() -> None:
     op.drop_table("contracts")
     with op.batch_alter_table("borrower_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_borrower_records_person_id"))
-        batch_op.drop_index(batch_op.f("ix_borrower_records_cin_norm"))
 
     op.drop_table("borrower_records")
     with op.batch_alter_table("persons", schema=None) as batch_op:
