@@ -14,6 +14,7 @@ from centrale.errors import InvalidInput
 from centrale.review.composition import issue_view
 from centrale.review.delivery import Renderer
 from centrale.review.errors import UnknownIssue
+from centrale.review.feeds_out import issue_url
 from centrale.review.rendering import (
     EmailContent,
     Footer,
@@ -39,12 +40,13 @@ def sendable_issue(engine: Engine, number: int) -> int:
         ).first()
     if row is None:
         raise UnknownIssue(
-            f"Numéro inconnu : {number}. `centrale review issues list` affiche les numéros."
+            f"Numéro inconnu : {number}. `centrale review issue list` affiche les numéros."
         )
     if row.status != "published":
         raise InvalidInput(
-            f"Le numéro {number} n'est pas publié (statut : {row.status}) : publiez-le avant "
-            "de l'envoyer, pour que la version envoyée soit celle de l'archive."
+            f"Le numéro {number} n'est pas publié (statut : {row.status}) : publiez-le avec "
+            f"`centrale review issue publish {number}`, puis relancez l'envoi ; la version "
+            "envoyée est ainsi celle de l'archive."
         )
     return int(row.id)
 
@@ -65,12 +67,13 @@ def issue_renderer(app: App, issue_id: int) -> Renderer:
     """
     issue = issue_view(app.engine, issue_id)
     subject = email_subject(issue)
+    web_url = issue_url(app.settings.public_url, issue.number)
 
     def render(unsubscribe_url: str, preferences_url: str, lang: str) -> EmailContent:
         footer = Footer(
             unsubscribe_url,
             preferences_url,
-            None,
+            web_url,
             lang if lang in EDITIONS else issue.language,
         )
         return EmailContent(subject, render_email_html(issue, footer), render_text(issue, footer))
