@@ -223,7 +223,7 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
         hit = flags.get_column(f"_{i}")
         if not hit.any():
             continue
-        bad = chunk.filter(hit)
+        bad = chunk.filter(hit).rechunk()
         problems.append(
             bad.select(
                 pl.col("row"),
@@ -243,17 +243,12 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
 
 
 def _message(rule: Rule) -> pl.Expr:
+    # Column and fix go into the template itself: literal arguments to `pl.format` have made
+    # Polars panic on filtered multi-chunk frames.
+    where = f"ligne {{}}, colonne « {rule.column} » : "
     if rule.code in _NO_VALUE_CODES:
-        return pl.format(
-            "ligne {}, colonne « {} » : {}", "row", pl.lit(rule.column), pl.lit(rule.fix)
-        )
-    return pl.format(
-        "ligne {}, colonne « {} » : « {} » {}",
-        "row",
-        pl.lit(rule.column),
-        pl.col(rule.column),
-        pl.lit(rule.fix),
-    )
+        return pl.format(where + rule.fix, "row")
+    return pl.format(where + "« {} » " + rule.fix, "row", pl.col(rule.column))
 
 
 def stage_schema() -> dict[str, pl.DataType]:
