@@ -1,0 +1,55 @@
+"""Shared set-up of the review's tests: the bundled feeds and pages served on 127.0.0.1, and a
+registry where they have been fetched, clustered and ranked. No test reaches the internet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from centrale.bootstrap import App
+from centrale.review.flashback_text import PastIssue, read_past_issue
+from centrale.review.local_server import serve_directory
+from centrale.review.opml import import_opml
+from centrale.review.pipeline import refresh
+from centrale.review.queue import QueueItem, queue
+
+DEMO_DATA = Path(__file__).parents[1] / "src" / "centrale" / "review" / "demo_data"
+TEST_DATA = Path(__file__).parent / "data" / "review"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[str]:
+    """The bundled demo feeds and pages, over HTTP on 127.0.0.1."""
+    with serve_directory(DEMO_DATA) as base:
+        yield base
+
+
+@pytest.fixture
+def fetched(app: App, served: str) -> App:
+    """A registry whose sources came in by OPML and were fetched, clustered and ranked."""
+    import_opml(app.engine, httpx.get(f"{served}/sources.opml").content)
+    refresh(app)
+    return app
+
+
+def past_issue() -> PastIssue:
+    """The seed issue (an archived Flash-back), as bundled with the demo."""
+    return read_past_issue((DEMO_DATA / "flashback-seed.txt").read_text(encoding="utf-8"))
+
+
+def by_title(app: App) -> dict[str, QueueItem]:
+    return {item.title: item for item in queue(app.engine, "pending", everything=True)}
+
+
+def comparable(text: str) -> str:
+    """Text compared across formats: typographic spacing, apostrophes and elisions folded."""
+    # Lines broken after a hyphen or inside a URL (after a slash) in the PDF join again.
+    text = re.sub(r"([-/])\s+", r"\1", text.replace("\u00ad", ""))
+    text = text.replace("(...)", "(…)").replace("’", "'")
+    text = " ".join(text.split())
+    return re.sub(r"\s*([«»()…])\s*", r"\1", text)
