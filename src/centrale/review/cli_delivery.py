@@ -1,4 +1,4 @@
-"""`centrale review send|sends|bounces|suppressions` and the subscribers' commands.
+"""`centrale review send|sends`, and the registration of every delivery command.
 
 `centrale review send --due` is what cron runs: it carries out the sends whose time has come.
 Exit code 1 when a send leaves failed recipients (run it again to retry them).
@@ -7,7 +7,6 @@ Exit code 1 when a send leaves failed recipients (run it again to retry them).
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from centrale.bootstrap import App
 from centrale.errors import InvalidInput
+from centrale.review.cli_returns import when as _when
 from centrale.review.sends import SendReport
 from centrale.review.subscribers import DEFAULT_LIST
 
@@ -33,16 +33,13 @@ STATUS_FR = {
 
 def register_delivery_commands(review_app: typer.Typer) -> None:
     """Attach the subscribers, send, bounces and suppressions commands to `centrale review`."""
-    from centrale.review import cli_subscribers
+    from centrale.review import cli_returns, cli_subscribers
     from centrale.review.cli import command, registry
 
     cli_subscribers.register(review_app)
+    cli_returns.register(review_app)
     sends_app = typer.Typer(help="Les rapports d'envoi.", no_args_is_help=True)
-    bounces_app = typer.Typer(help="Les rebonds et retours de courrier.", no_args_is_help=True)
-    suppressions_app = typer.Typer(help="La liste de suppression.", no_args_is_help=True)
     review_app.add_typer(sends_app, name="sends")
-    review_app.add_typer(bounces_app, name="bounces")
-    review_app.add_typer(suppressions_app, name="suppressions")
 
     @review_app.command("send")
     @command
@@ -139,74 +136,6 @@ def register_delivery_commands(review_app: typer.Typer) -> None:
             )
         console.print(table)
 
-    @bounces_app.command("process")
-    @command
-    def bounces_process(
-        paths: Annotated[list[Path], typer.Argument(help="Messages (.eml) ou dossiers Maildir.")],
-    ) -> None:
-        """Traite les rebonds (RFC 3464), plaintes et désabonnements par e-mail reçus."""
-        from centrale.review.inbox import process_returned_mail
-
-        with registry() as app:
-            report = process_returned_mail(app, paths)
-        console.print(
-            f"{report.read} message(s) lu(s) : {report.hard} rebond(s) définitif(s), "
-            f"{report.soft} temporaire(s), {report.complaints} plainte(s), "
-            f"{report.repeated} déjà traité(s), {len(report.ignored)} ignoré(s)."
-        )
-        for email in report.suppressed:
-            console.print(f"  supprimée : {email}")
-        for email in report.unsubscribed:
-            console.print(f"  désabonnée : {email}")
-        for path in report.ignored:
-            console.print(f"  non reconnu (laissé en place, à lire) : {path}")
-
-    @suppressions_app.command("list")
-    @command
-    def suppressions_list() -> None:
-        """Affiche la liste de suppression, à revoir par l'éditeur."""
-        from centrale.review.bounces import REASONS, suppression_rows
-
-        with registry() as app:
-            rows = suppression_rows(app.engine)
-        table = Table("adresse", "motif", "détail", "depuis", "rebonds")
-        for row in rows:
-            table.add_row(
-                row["email"],
-                REASONS.get(row["reason"], row["reason"]),
-                row["detail"],
-                _when(row["created_at"]),
-                str(row["bounces"]),
-            )
-        console.print(table)
-        console.print(f"{len(rows)} adresse(s) supprimée(s).")
-
-    @suppressions_app.command("release")
-    @command
-    def suppressions_release(email: str) -> None:
-        """Réautorise une adresse après vérification."""
-        from centrale.review.bounces import release
-
-        with registry() as app:
-            release(app.engine, email)
-        console.print(f"{email} réautorisée : elle recevra les prochains numéros.")
-
-    @suppressions_app.command("add")
-    @command
-    def suppressions_add(
-        email: str, reason: Annotated[str, typer.Option("--detail", help="Pourquoi.")] = ""
-    ) -> None:
-        """Supprime une adresse à la main : elle ne recevra plus rien."""
-        from centrale.review.bounces import add_suppression
-
-        with registry() as app:
-            added = add_suppression(app.engine, email, reason)
-        console.print(
-            f"{email} ajoutée à la liste de suppression."
-            if added
-            else f"{email} était déjà dans la liste de suppression."
-        )
-
 
 def _parse_at(value: str, timezone: str) -> datetime:
     try:
@@ -217,10 +146,6 @@ def _parse_at(value: str, timezone: str) -> datetime:
             "par exemple 2026-11-23 08:00."
         ) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
-
-
-def _when(moment: datetime | None) -> str:
-    return f"{moment:%d/%m/%Y %H:%M}" if moment else "—"
 
 
 def _number(app: App, issue_id: int) -> int:
