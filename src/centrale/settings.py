@@ -37,6 +37,26 @@ class Settings(BaseSettings):
         0.9,
         description="Match probability above which two borrower records are one person.",
     )
+    identity_retrain_growth: float = Field(
+        2.0,
+        description="Retrain the identity model when the registry has grown by this factor "
+        "since the last training (a new model is also trained when there is none).",
+    )
+    identity_min_training_matches: int = Field(
+        1_000,
+        description="A model that saw fewer likely matching pairs than this is retrained at "
+        "the next submission (the first files of a registry hold few repeated persons).",
+    )
+    identity_train_sample: int = Field(
+        500_000,
+        description="Most borrower records the identity model is trained on (a random sample "
+        "of the registry beyond that).",
+    )
+    identity_full_read_share: float = Field(
+        0.05,
+        description="A submission with more new records than this share of the registry reads "
+        "all identity features at once instead of looking candidates up by index.",
+    )
     public_url: str = Field(
         "http://localhost:8000",
         description="Public base URL of the web app, used in links sent by e-mail.",

@@ -85,7 +85,7 @@ class BorrowerSpec:
         "k_last_dob",
         "k_first_dob",
     ]
-    max_block = 64
+    max_block: ClassVar[int] = 64
     # Records sharing a CIN are nearly all one person: they show how names, dates and phones
     # vary within a person. Records sharing names and a birth date show how CINs vary.
     household: ClassVar[set[str]] = {"last_name", "phone", "region", "cin", "birth_date"}
@@ -98,38 +98,18 @@ class BorrowerSpec:
         """Features of records in the seam's `RECORD_SCHEMA` (extra columns are kept)."""
         get = records.get_column
         frame = records.with_columns(
-            cin=map_distinct(get("cin_norm"), normalise_cin),  # type: ignore[arg-type]
-            ln=map_distinct(get("last_name"), normalise_latin_name),  # type: ignore[arg-type]
-            fn=map_distinct(get("first_name"), normalise_latin_name),  # type: ignore[arg-type]
-            ln_key=map_distinct(get("last_name"), latin_name_key),  # type: ignore[arg-type]
-            fn_key=map_distinct(get("first_name"), latin_name_key),  # type: ignore[arg-type]
-            ln_ar=map_distinct(get("last_name_ar"), normalise_arabic_name),  # type: ignore[arg-type]
-            fn_ar=map_distinct(get("first_name_ar"), normalise_arabic_name),  # type: ignore[arg-type]
-            ln_ark=map_distinct(get("last_name_ar"), arabic_name_key),  # type: ignore[arg-type]
-            fn_ark=map_distinct(get("first_name_ar"), arabic_name_key),  # type: ignore[arg-type]
-            phone=map_distinct(get("phone"), normalise_phone),  # type: ignore[arg-type]
-            year=pl.col("birth_date").dt.year().cast(pl.Int32),
-            month=pl.col("birth_date").dt.month().cast(pl.Int32),
-            day=pl.col("birth_date").dt.day().cast(pl.Int32),
+            cin=map_distinct(get("cin_norm"), normalise_cin),
+            ln=map_distinct(get("last_name"), normalise_latin_name),
+            fn=map_distinct(get("first_name"), normalise_latin_name),
+            ln_key=map_distinct(get("last_name"), latin_name_key),
+            fn_key=map_distinct(get("first_name"), latin_name_key),
+            ln_ar=map_distinct(get("last_name_ar"), normalise_arabic_name),
+            fn_ar=map_distinct(get("first_name_ar"), normalise_arabic_name),
+            ln_ark=map_distinct(get("last_name_ar"), arabic_name_key),
+            fn_ark=map_distinct(get("first_name_ar"), arabic_name_key),
+            phone=map_distinct(get("phone"), normalise_phone),
         )
-        names = pl.concat_str(
-            pl.min_horizontal("ln_key", "fn_key"),
-            pl.max_horizontal("ln_key", "fn_key"),
-            separator="+",
-        )
-        low = pl.min_horizontal("month", "day").cast(pl.String)
-        high = pl.max_horizontal("month", "day").cast(pl.String)
-        month_day = pl.concat_str(
-            pl.col("month").cast(pl.String), pl.col("day").cast(pl.String), separator="-"
-        )
-        dob = pl.col("birth_date").cast(pl.String)
-        return frame.with_columns(
-            k_cin=cin_keys(pl.col("cin")),
-            k_names_dob=_date_key(names, pl.col("year").cast(pl.String), low, high),
-            k_names_md=_date_key(names, month_day),
-            k_last_dob=_date_key(pl.col("ln_key"), dob),
-            k_first_dob=_date_key(pl.col("fn_key"), dob),
-        )
+        return with_keys(frame)
 
     def compare(self, left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:
         last, first = name_levels(left, right)
@@ -144,6 +124,35 @@ class BorrowerSpec:
                 edit_levels(left["region"].cast(pl.String), right["region"].cast(pl.String), 0),
             ]
         )
+
+
+def with_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the birth date's parts and the blocking keys to normalised features; also used on
+    features read back from the store.
+    """
+    frame = frame.with_columns(
+        year=pl.col("birth_date").dt.year().cast(pl.Int32),
+        month=pl.col("birth_date").dt.month().cast(pl.Int32),
+        day=pl.col("birth_date").dt.day().cast(pl.Int32),
+    )
+    names = pl.concat_str(
+        pl.min_horizontal("ln_key", "fn_key"),
+        pl.max_horizontal("ln_key", "fn_key"),
+        separator="+",
+    )
+    low = pl.min_horizontal("month", "day").cast(pl.String)
+    high = pl.max_horizontal("month", "day").cast(pl.String)
+    month_day = pl.concat_str(
+        pl.col("month").cast(pl.String), pl.col("day").cast(pl.String), separator="-"
+    )
+    dob = pl.col("birth_date").cast(pl.String)
+    return frame.with_columns(
+        k_cin=cin_keys(pl.col("cin")),
+        k_names_dob=_date_key(names, pl.col("year").cast(pl.String), low, high),
+        k_names_md=_date_key(names, month_day),
+        k_last_dob=_date_key(pl.col("ln_key"), dob),
+        k_first_dob=_date_key(pl.col("fn_key"), dob),
+    )
 
 
 def birth_date_levels(left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:

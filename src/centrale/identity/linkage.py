@@ -10,7 +10,7 @@ public FEBRL and Splink data sets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 import polars as pl
@@ -24,13 +24,13 @@ CHUNK = 1_000_000
 
 
 class LinkageSpec(Protocol):
-    comparisons: list[Comparison]
-    blocking_keys: list[str]
-    max_block: int
+    comparisons: ClassVar[list[Comparison]]
+    blocking_keys: ClassVar[list[str]]
+    max_block: ClassVar[int]
     #: EM sessions for m (see `centrale.identity.train.Session`); empty: one EM on all pairs.
-    sessions: list[Session]
+    sessions: ClassVar[list[Session]]
     #: Comparisons on which relatives may agree (a third latent class); empty: two classes.
-    household: set[str]
+    household: ClassVar[set[str]]
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         """Features of `records`, one row per record, in the same order."""
@@ -49,7 +49,8 @@ def compare_pairs(
     Only the columns the comparisons read are gathered, a chunk of pairs at a time.
     """
     out = np.empty((len(pairs), len(spec.comparisons)), dtype=np.int8)
-    columns = [c for c in left.columns if not c.startswith("k_")]
+    shared = set(right.columns)
+    columns = [c for c in left.columns if c in shared and not c.startswith("k_")]
     left, right = left.select(columns), right.select(columns)
     for start in range(0, len(pairs), CHUNK):
         chunk = pairs.slice(start, CHUNK)

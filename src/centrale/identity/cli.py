@@ -1,0 +1,152 @@
+"""`centrale persons`: read, export, split and join the registry's persons (mounted by the
+main CLI). Output is French, through Rich; the work is in `centrale.identity.persons`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from centrale.bootstrap import bootstrap
+from centrale.errors import CentraleError
+from centrale.identity import persons
+
+persons_app = typer.Typer(help="Personnes du registre.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+
+#: French names of the comparisons and of their levels, for `persons show`.
+FIELDS = {
+    "cin": "CIN",
+    "last_name": "nom",
+    "first_name": "prénom",
+    "birth_date": "date de naissance",
+    "phone": "téléphone",
+    "gender": "sexe",
+    "region": "région",
+}
+LEVELS = {
+    "exact": "identique",
+    "same": "identique",
+    "same_key": "même nom, autre graphie",
+    "one_slip": "une faute de frappe",
+    "two_slips": "deux fautes de frappe",
+    "close": "très proche",
+    "similar": "proche",
+    "day_month_swapped": "jour et mois inversés",
+    "year_off_by_one": "année à un an près",
+    "one_digit": "un chiffre diffère",
+    "different": "différent",
+    "absent": "absent",
+}
+DECIDED_BY = {"model": "modèle", "new_person": "première fiche", "analyst": "analyste"}
+
+
+def _fail(error: CentraleError) -> None:
+    err_console.print(f"[bold red]Erreur :[/] {error.message}")
+    sys.exit(2)
+
+
+@persons_app.command("export")
+def export(out: Path) -> None:
+    """Écrit une ligne par fiche emprunteur : institution, client, personne, score du lien."""
+    try:
+        rows = persons.export_persons(bootstrap().engine, out)
+    except CentraleError as error:
+        _fail(error)
+    console.print(f"{rows} fiche(s) emprunteur écrite(s) dans {out}")
+
+
+def _agreement(levels: dict[str, str]) -> str:
+    agreed = [
+        f"{FIELDS.get(name, name)} : {LEVELS.get(level, level)}"
+        for name, level in levels.items()
+        if level not in ("different", "absent")
+    ]
+    return "\n".join(agreed) or "—"
+
+
+@persons_app.command("show")
+def show(person_id: int) -> None:
+    """Montre les fiches réunies dans une personne, et pourquoi (score, champs concordants)."""
+    try:
+        view = persons.show_person(bootstrap().engine, person_id)
+    except CentraleError as error:
+        _fail(error)
+    table = Table(title=f"Personne {person_id} : {len(view.records)} fiche(s)")
+    for header in ("fiche", "institution", "client", "CIN", "nom", "né(e) le", "lien", "score"):
+        table.add_column(header)
+    table.add_column("champs concordants")
+    for record in view.records:
+        probability = record.get("probability")
+        table.add_row(
+            str(record["borrower_record_id"]),
+            str(record["institution_code"]),
+            str(record["customer_ref"]),
+            str(record["cin_norm"]),
+            f"{record['first_name']} {record['last_name']}",
+            str(record["birth_date"] or "—"),
+            _link_text(record),
+            "—" if probability is None else f"{float(str(probability)):.4f}",
+            _agreement(record["levels"]),  # type: ignore[arg-type]
+        )
+    console.print(table)
+    for change in view.changes:
+        console.print(
+            f"{change['action']} : personnes {change['person_id']} et "
+            f"{change['other_person_id']}, fiches {change['record_ids']}"
+            + (f", par {change['analyst']} ({change['reason']})" if change["analyst"] else "")
+        )
+
+
+def _link_text(record: dict[str, object]) -> str:
+    decided = DECIDED_BY.get(str(record.get("decided_by")), "—")
+    matched = record.get("matched_record_id")
+    return f"{decided}, avec la fiche {matched}" if matched is not None else decided
+
+
+@persons_app.command("split")
+def split(
+    person_id: int,
+    records: Annotated[str, typer.Option(help="Fiches à séparer, ex. 12,15")],
+    analyst: Annotated[str, typer.Option(help="Qui décide")],
+    reason: Annotated[str, typer.Option(help="Pourquoi")],
+) -> None:
+    """Sépare des fiches d'une personne dans une nouvelle personne (fusion à tort)."""
+    try:
+        ids = [int(part) for part in records.split(",") if part.strip()]
+    except ValueError:
+        err_console.print(
+            f"[bold red]Erreur :[/] « {records} » n'est pas une liste de numéros de fiches ; "
+            "écrivez par exemple --records 12,15"
+        )
+        sys.exit(2)
+    try:
+        new_id = persons.split_person(bootstrap().engine, person_id, ids, analyst, reason)
+    except CentraleError as error:
+        _fail(error)
+    console.print(f"{len(ids)} fiche(s) déplacée(s) de la personne {person_id} vers {new_id}")
+
+
+@persons_app.command("join")
+def join(
+    person_id: int,
+    other_person_id: int,
+    analyst: Annotated[str, typer.Option(help="Qui décide")],
+    reason: Annotated[str, typer.Option(help="Pourquoi")],
+) -> None:
+    """Réunit deux personnes en une (lien manqué) : la seconde rejoint la première."""
+    try:
+        moved = persons.join_persons(
+            bootstrap().engine, person_id, other_person_id, analyst, reason
+        )
+    except CentraleError as error:
+        _fail(error)
+    console.print(
+        f"{moved} fiche(s) de la personne {other_person_id} réunie(s) à la personne {person_id}"
+    )

@@ -1,0 +1,191 @@
+"""The model resolver: batch linking at submission, behind the identity seam.
+
+Each submission's new or changed records are compared with the registry (candidates through
+the stored blocking keys) and with one another, scored by the trained model, and grouped into
+persons by `centrale.identity.decide`. Every record keeps the evidence of its link (the record
+it matched, the probability, each field's level) so `centrale persons show` can explain it.
+The model is trained on the registry's own records when there is none yet, and again when
+the registry has grown by `identity_retrain_growth`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from sqlalchemy import Connection
+
+from centrale.identity.borrowers import BorrowerSpec, with_keys
+from centrale.identity.decide import Decision, decide
+from centrale.identity.linkage import Scored, score, train
+from centrale.identity.model import Model
+from centrale.identity.seam import LINK_SCHEMA, IdentityResolver
+from centrale.settings import Settings
+from centrale.store import identity_repo as repo
+
+
+def levels_json(model: Model, levels: np.ndarray) -> pl.Series:
+    """Each row of `levels` as a JSON object of comparison name -> level label.
+
+    >>> from centrale.identity.model import Comparison
+    >>> m = Model([Comparison("cin", ("exact", "different"))], [], [], 1.0)
+    >>> levels_json(m, np.array([[0], [-1]], dtype=np.int8)).to_list()
+    ['{"cin": "exact"}', '{"cin": "absent"}']
+    """
+    parts = []
+    for k, comparison in enumerate(model.comparisons):
+        labels = pl.Series([*comparison.labels, "absent"])
+        index = pl.Series(np.where(levels[:, k] < 0, comparison.levels, levels[:, k]))
+        parts.append(pl.lit(f'"{comparison.name}": "') + labels.gather(index) + pl.lit('"'))
+    frame = pl.select(pl.concat_str(parts, separator=", ").alias("levels"))
+    return ("{" + frame["levels"] + "}").alias("levels")
+
+
+class ModelResolver:
+    """Links borrower records with the probabilistic model (see the module docstring)."""
+
+    name = "model"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.spec = BorrowerSpec()
+
+    def link(self, conn: Connection, records: pl.DataFrame) -> pl.DataFrame:
+        """Link `records` (the seam's `RECORD_SCHEMA`) and return `LINK_SCHEMA` rows."""
+        if records.is_empty():
+            return pl.DataFrame(schema=LINK_SCHEMA)
+        repo.forget_records(conn, records["borrower_record_id"].to_list())
+        new = self.spec.prepare(records)
+        registry_size = repo.count_features(conn)
+        model_id, model = self._model(conn, new, registry_size)
+        registry = self._candidates(conn, new, registry_size)
+        population = registry_size + len(new)
+        within = score(self.spec, model, new, records=population)
+        cross = score(self.spec, model, new, registry, records=population)
+        decision = decide(
+            len(new),
+            registry["person_id"].to_numpy(),
+            cross,
+            within,
+            self.settings.identity_threshold,
+        )
+        return self._write(conn, new, registry, decision, model, model_id, cross, within)
+
+    def _model(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> tuple[int, Model]:
+        latest = repo.latest_model(conn)
+        if latest is not None:
+            model = Model.from_json(latest[1])
+            seen = model.trained_on.get("candidate_pairs", 0) * model.trained_on.get(
+                "matching_share", 0
+            )
+            grown = registry_size + len(new) >= self.settings.identity_retrain_growth * latest[2]
+            if not grown and seen >= self.settings.identity_min_training_matches:
+                return latest[0], model
+        registry = with_keys(repo.all_features(conn)) if registry_size else None
+        data = new if registry is None else pl.concat([registry, new], how="diagonal_relaxed")
+        limit = self.settings.identity_train_sample
+        if len(data) > limit:
+            data = data.sample(limit, seed=0)
+        model = train(self.spec, data)
+        return repo.save_model(conn, model.to_json(), len(data)), model
+
+    def _candidates(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> pl.DataFrame:
+        if registry_size == 0:
+            return with_keys(pl.DataFrame(schema=repo.FEATURE_SCHEMA))
+        if len(new) >= self.settings.identity_full_read_share * registry_size:
+            return with_keys(repo.all_features(conn))
+        keys = {column: new[column].drop_nulls().unique().to_list() for column in repo.KEY_COLUMNS}
+        cin_keys = new["k_cin"].explode().drop_nulls().unique().to_list()
+        return with_keys(repo.features_by_keys(conn, keys, cin_keys))
+
+    def _write(
+        self,
+        conn: Connection,
+        new: pl.DataFrame,
+        registry: pl.DataFrame,
+        decision: Decision,
+        model: Model,
+        model_id: int,
+        cross: Scored,
+        within: Scored,
+    ) -> pl.DataFrame:
+        rows = decision.records
+        founders = rows.filter(pl.col("person_id").is_null()).unique("group", keep="first")
+        founders = founders.sort("row")
+        cins = new["cin"].gather(founders["row"]).to_list()
+        created = pl.DataFrame(
+            {"group": founders["group"], "new_person": repo.new_persons(conn, cins)},
+            schema={"group": pl.Int64, "new_person": pl.Int64},
+        )
+        rows = rows.join(created, on="group", how="left").with_columns(
+            person_id=pl.coalesce("person_id", "new_person")
+        )
+        record_ids = new["borrower_record_id"]
+        features = new.with_columns(person_id=rows["person_id"])
+        cin_keys = (
+            features.select(key="k_cin", borrower_record_id="borrower_record_id")
+            .explode("key")
+            .drop_nulls()
+            .unique()
+        )
+        repo.write_features(conn, features, cin_keys)
+        repo.write_links(conn, _links(rows, record_ids, registry, model, model_id, cross, within))
+        for conflict in decision.conflicts.iter_rows(named=True):
+            members = rows.filter(pl.col("group") == conflict["group"])
+            chosen = int(members["person_id"][0])
+            for other in conflict["person_ids"]:
+                if other != chosen:
+                    ids = record_ids.gather(members["row"]).to_list()
+                    repo.record_change(conn, "conflict", chosen, int(other), ids)
+        return pl.DataFrame(
+            {
+                "borrower_record_id": record_ids,
+                "person_id": rows["person_id"],
+                "match_score": rows["probability"],
+            },
+            schema=LINK_SCHEMA,
+        )
+
+
+def _links(
+    rows: pl.DataFrame,
+    record_ids: pl.Series,
+    registry: pl.DataFrame,
+    model: Model,
+    model_id: int,
+    cross: Scored,
+    within: Scored,
+) -> pl.DataFrame:
+    """Evidence rows for `identity_links`, one per new record."""
+    empty = np.full((1, len(model.comparisons)), -1, dtype=np.int8)
+    stacked = np.vstack([cross.levels, within.levels, empty])
+    source = rows["source"].fill_null("").to_numpy()
+    pair = rows["pair"].fill_null(0).cast(pl.Int64).to_numpy()
+    matched = rows["matched"].fill_null(0).cast(pl.Int64).to_numpy()
+    from_registry, from_new = source == "registry", source == "new"
+    index = np.full(len(rows), len(stacked) - 1)
+    index[from_registry] = pair[from_registry]
+    index[from_new] = len(cross.levels) + pair[from_new]
+    matched_id = np.full(len(rows), -1, dtype=np.int64)
+    matched_id[from_registry] = registry["borrower_record_id"].to_numpy()[matched[from_registry]]
+    matched_id[from_new] = record_ids.to_numpy()[matched[from_new]]
+    return rows.select(
+        borrower_record_id=record_ids,
+        person_id="person_id",
+        matched_record_id=pl.Series(matched_id).replace(-1, None),
+        probability="probability",
+        weight="weight",
+        levels=levels_json(model, stacked[index]),
+        decided_by=pl.when(pl.col("source").is_null())
+        .then(pl.lit("new_person"))
+        .otherwise(pl.lit("model")),
+        model_id=pl.lit(model_id, dtype=pl.Int64),
+    )
+
+
+def make_resolver(settings: Settings) -> IdentityResolver:
+    """The resolver that bootstrap wires in: the probabilistic model.
+
+    >>> make_resolver(Settings(database_url="sqlite://")).name
+    'model'
+    """
+    return ModelResolver(settings)

@@ -1,0 +1,250 @@
+"""The identity package's SQL: features, CIN keys, links, changes and models.
+
+Candidates for one record (or a small batch) come through the indexes of
+`identity_features` and `identity_cin_keys` in one statement; a large batch reads every
+feature row at once (a set-based read, cheaper than millions of index probes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+import polars as pl
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from centrale.store.bulk import insert_frame, read_frame
+from centrale.store.identity_tables import (
+    identity_changes,
+    identity_cin_keys,
+    identity_features,
+    identity_links,
+    identity_models,
+)
+from centrale.store.tables import borrower_records, institutions, persons
+
+#: Columns of `identity_features`, as Polars types.
+FEATURE_SCHEMA: dict[str, pl.DataType] = {
+    "borrower_record_id": pl.Int64(),
+    "person_id": pl.Int64(),
+    "cin": pl.String(),
+    "phone": pl.String(),
+    **{c: pl.String() for c in ("ln", "fn", "ln_key", "fn_key", "ln_ar", "fn_ar")},
+    **{c: pl.String() for c in ("ln_ark", "fn_ark")},
+    "birth_date": pl.Date(),
+    "gender": pl.String(),
+    "region": pl.Int16(),
+    **{c: pl.String() for c in ("k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")},
+}
+KEY_COLUMNS = ("cin", "phone", "k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")
+_CHUNK = 500
+
+
+def all_features(conn: Connection) -> pl.DataFrame:
+    """Every linked record's features (for a batch as large as a share of the registry)."""
+    columns = ", ".join(FEATURE_SCHEMA)
+    return read_frame(conn, f"SELECT {columns} FROM identity_features", schema=FEATURE_SCHEMA)
+
+
+def features_by_keys(
+    conn: Connection, keys: Mapping[str, Sequence[str]], cin_keys: Sequence[str]
+) -> pl.DataFrame:
+    """Feature rows sharing any of `keys` (column -> values) or a CIN deletion key; one
+    indexed statement per chunk of values, no scan.
+    """
+    frames = []
+    chunks = max(
+        [(len(v) + _CHUNK - 1) // _CHUNK for v in keys.values()] + [len(cin_keys) // _CHUNK + 1]
+    )
+    for i in range(chunks):
+        part = slice(i * _CHUNK, (i + 1) * _CHUNK)
+        conditions = [
+            identity_features.c[column].in_(list(values[part]))
+            for column, values in keys.items()
+            if values[part]
+        ]
+        if cin_keys[part]:
+            by_cin = select(identity_cin_keys.c.borrower_record_id).where(
+                identity_cin_keys.c.key.in_(list(cin_keys[part]))
+            )
+            conditions.append(identity_features.c.borrower_record_id.in_(by_cin))
+        if not conditions:
+            continue
+        rows = conn.execute(select(identity_features).where(or_(*conditions))).fetchall()
+        if rows:
+            frames.append(pl.DataFrame(rows, schema=list(FEATURE_SCHEMA), orient="row"))
+    if not frames:
+        return pl.DataFrame(schema=FEATURE_SCHEMA)
+    frame = pl.concat(frames).unique("borrower_record_id", maintain_order=True)
+    return _typed(frame)
+
+
+def _typed(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("birth_date").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d"),
+        pl.col("region").cast(pl.Int16),
+        pl.col("borrower_record_id", "person_id").cast(pl.Int64),
+    )
+
+
+def count_features(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(identity_features)).scalar_one())
+
+
+def forget_records(conn: Connection, record_ids: Sequence[int]) -> None:
+    """Drop the identity rows of records about to be linked again."""
+    for i in range(0, len(record_ids), _CHUNK):
+        ids = list(record_ids[i : i + _CHUNK])
+        for table in (identity_features, identity_cin_keys, identity_links):
+            conn.execute(table.delete().where(table.c.borrower_record_id.in_(ids)))
+
+
+def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
+    """Insert one person per CIN given (their first record's), returning ids in order."""
+    if not cins:
+        return []
+    statement = insert(persons).returning(persons.c.id, sort_by_parameter_order=True)
+    result = conn.execute(statement, [{"cin_norm": cin} for cin in cins])
+    return [row[0] for row in result]
+
+
+def write_features(conn: Connection, features: pl.DataFrame, cin_keys: pl.DataFrame) -> None:
+    """Append feature rows (`FEATURE_SCHEMA`) and CIN keys (`key`, `borrower_record_id`)."""
+    insert_frame(conn, "identity_features", features.select(list(FEATURE_SCHEMA)))
+    insert_frame(conn, "identity_cin_keys", cin_keys.select("key", "borrower_record_id"))
+
+
+def write_links(conn: Connection, links: pl.DataFrame) -> None:
+    """Append link evidence: borrower_record_id, person_id, matched_record_id, probability,
+    weight, levels (JSON text), decided_by, model_id."""
+    insert_frame(conn, "identity_links", links)
+
+
+def latest_model(conn: Connection) -> tuple[int, str, int] | None:
+    """(id, parameters JSON, records trained on) of the newest model, if any."""
+    row = conn.execute(
+        select(identity_models.c.id, identity_models.c.parameters, identity_models.c.records)
+        .order_by(identity_models.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def save_model(conn: Connection, parameters: str, records: int) -> int:
+    result = conn.execute(insert(identity_models).values(parameters=parameters, records=records))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def record_change(
+    conn: Connection,
+    action: str,
+    person_id: int,
+    other_person_id: int | None,
+    record_ids: Iterable[int],
+    analyst: str | None = None,
+    reason: str | None = None,
+) -> None:
+    conn.execute(
+        insert(identity_changes).values(
+            action=action,
+            person_id=person_id,
+            other_person_id=other_person_id,
+            record_ids=json.dumps(sorted(int(r) for r in record_ids)),
+            analyst=analyst,
+            reason=reason,
+        )
+    )
+
+
+def changes_of(conn: Connection, person_id: int) -> pl.DataFrame:
+    c = identity_changes.c
+    rows = conn.execute(
+        select(c.action, c.person_id, c.other_person_id, c.record_ids, c.analyst, c.reason)
+        .where(or_(c.person_id == person_id, c.other_person_id == person_id))
+        .order_by(c.id)
+    ).fetchall()
+    names = ["action", "person_id", "other_person_id", "record_ids", "analyst", "reason"]
+    return pl.DataFrame(rows, schema=names, orient="row")
+
+
+def person_exists(conn: Connection, person_id: int) -> bool:
+    found = conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
+    return found is not None
+
+
+def records_of(conn: Connection, person_id: int) -> pl.DataFrame:
+    """The person's borrower records with the evidence of their links."""
+    b, i, link = borrower_records.c, institutions.c, identity_links.c
+    query = (
+        select(
+            b.id.label("borrower_record_id"),
+            i.code.label("institution_code"),
+            b.customer_ref,
+            b.cin_norm,
+            b.last_name,
+            b.first_name,
+            b.birth_date,
+            b.phone,
+            b.match_score,
+            link.matched_record_id,
+            link.probability,
+            link.weight,
+            link.levels,
+            link.decided_by,
+        )
+        .join_from(borrower_records, institutions, b.institution_id == i.id)
+        .join(identity_links, link.borrower_record_id == b.id, isouter=True)
+        .where(b.person_id == person_id)
+        .order_by(b.id)
+    )
+    rows = conn.execute(query).fetchall()
+    return pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema=list(query.selected_columns.keys()),
+        orient="row",
+        infer_schema_length=None,
+    )
+
+
+def move_records(conn: Connection, record_ids: Sequence[int], person_id: int) -> None:
+    """Attach records to `person_id` by an analyst's decision."""
+    for i in range(0, len(record_ids), _CHUNK):
+        ids = list(record_ids[i : i + _CHUNK])
+        conn.execute(
+            update(borrower_records)
+            .where(borrower_records.c.id.in_(ids))
+            .values(person_id=person_id, match_score=1.0)
+        )
+        conn.execute(
+            update(identity_features)
+            .where(identity_features.c.borrower_record_id.in_(ids))
+            .values(person_id=person_id)
+        )
+        conn.execute(
+            update(identity_links)
+            .where(identity_links.c.borrower_record_id.in_(ids))
+            .values(person_id=person_id, decided_by="analyst", probability=1.0)
+        )
+
+
+def record_ids_of(conn: Connection, person_id: int) -> list[int]:
+    rows = conn.execute(
+        select(borrower_records.c.id).where(borrower_records.c.person_id == person_id)
+    )
+    return [int(r[0]) for r in rows]
+
+
+def export_links(conn: Connection) -> pl.DataFrame:
+    """One row per borrower record: institution_code, customer_ref, person_id, match_score."""
+    return read_frame(
+        conn,
+        "SELECT i.code AS institution_code, b.customer_ref, b.person_id, b.match_score "
+        "FROM borrower_records b JOIN institutions i ON i.id = b.institution_id "
+        "ORDER BY i.code, b.customer_ref",
+        schema={
+            "institution_code": pl.String(),
+            "customer_ref": pl.String(),
+            "person_id": pl.Int64(),
+            "match_score": pl.Float64(),
+        },
+    )

@@ -1,0 +1,266 @@
+"""The model resolver on SQLite and PostgreSQL: batch linking, evidence, conflicts, analysts'
+splits and joins, export and show, and one-record resolution."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, insert, select
+from typer.testing import CliRunner
+
+from centrale.errors import InvalidInput, UnknownPerson
+from centrale.identity.cli import persons_app
+from centrale.identity.persons import join_persons, show_person, split_person
+from centrale.identity.resolver import ModelResolver
+from centrale.identity.seam import LINK_SCHEMA, RECORD_SCHEMA
+from centrale.settings import Settings
+from centrale.store.identity_tables import identity_changes, identity_links, identity_models
+from centrale.store.tables import borrower_records, institutions
+
+FIRST = [
+    ("Mohamed", "Mohammed", "محمد"),
+    ("Fatima", "Fatma", "فاطمة"),
+    ("Youssef", "Yusuf", "يوسف"),
+    ("Khadija", "Khadidja", "خديجة"),
+    ("Rachid", "Rachide", "رشيد"),
+    ("Naima", "Naïma", "نعيمة"),
+    ("Hicham", "Hisham", "هشام"),
+    ("Zineb", "Zaynab", "زينب"),
+    ("Said", "Saïd", "سعيد"),
+    ("Amina", "Aminah", "أمينة"),
+    ("Omar", "Oumar", "عمر"),
+    ("Souad", "Suad", "سعاد"),
+]
+LAST = [
+    ("El Amrani", "Elamrani", "العمراني"),
+    ("Alaoui", "El Alaoui", "العلوي"),
+    ("Bennani", "Benani", "بناني"),
+    ("Tazi", "Ettazi", "التازي"),
+    ("Chaoui", "Ech-Chaoui", "الشاوي"),
+    ("Benali", "Ben Ali", "بن علي"),
+    ("Idrissi", "El Idrissi", "الإدريسي"),
+    ("Fassi", "El Fassi", "الفاسي"),
+    ("Ouali", "Ou Ali", "أوعلي"),
+    ("Berrada", "Berada", "برادة"),
+    ("Lahlou", "Lahlu", "لحلو"),
+    ("Kettani", "El Kettani", "الكتاني"),
+    ("Zerhouni", "Zarhouni", "الزرهوني"),
+    ("Filali", "El Filali", "الفيلالي"),
+]
+
+
+def _people(count: int, seed: int) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    people = []
+    for pid in range(count):
+        people.append(
+            {
+                "pid": pid,
+                "first": rng.choice(FIRST),
+                "last": rng.choice(LAST),
+                "cin": f"{rng.choice(['BK', 'A', 'EE', 'JB'])}{rng.randrange(100000, 999999)}",
+                "born": date(1950, 1, 1) + timedelta(days=rng.randrange(0, 20000)),
+                "phone": f"+2126{rng.randrange(10**7, 10**8)}",
+                "gender": rng.choice("MF"),
+                "region": rng.randrange(1, 13),
+            }
+        )
+    return people
+
+
+def _record(rng: random.Random, person: dict[str, object], noisy: bool) -> dict[str, object]:
+    first, last = person["first"], person["last"]
+    cin, born = str(person["cin"]), person["born"]
+    assert isinstance(first, tuple) and isinstance(last, tuple) and isinstance(born, date)
+    fn, ln = first[0], last[0]
+    if noisy:
+        fn, ln = rng.choice(first[:2]), rng.choice(last[:2])
+        roll = rng.random()
+        if roll < 0.15:
+            i = rng.randrange(len(cin) - 6, len(cin) - 1)
+            cin = cin[:i] + cin[i + 1] + cin[i] + cin[i + 2 :]
+        elif roll < 0.25 and born.day <= 12 and born.day != born.month:
+            born = date(born.year, born.day, born.month)
+        elif roll < 0.35:
+            fn, ln = ln, fn
+    arabic = rng.random() < 0.4
+    return {
+        "cin_norm": cin,
+        "last_name": ln,
+        "first_name": fn,
+        "last_name_ar": last[2] if arabic else None,
+        "first_name_ar": first[2] if arabic else None,
+        "birth_date": born,
+        "gender": person["gender"],
+        "phone": person["phone"] if rng.random() < 0.7 else None,
+        "region": person["region"],
+    }
+
+
+def _submit(
+    engine: Engine,
+    resolver: ModelResolver,
+    code: str,
+    rows: list[dict[str, object]],
+    truth: dict[int, int],
+    pids: list[int],
+) -> pl.DataFrame:
+    """Insert borrower records for institution `code` and link them, as ingestion does."""
+    with engine.begin() as conn:
+        inst = conn.execute(insert(institutions).values(code=code, name=code)).inserted_primary_key[
+            0
+        ]
+        start = len(truth) + 1
+        for offset, (row, pid) in enumerate(zip(rows, pids, strict=True)):
+            truth[start + offset] = pid
+        conn.execute(
+            insert(borrower_records),
+            [
+                {
+                    **row,
+                    "id": start + i,
+                    "institution_id": inst,
+                    "customer_ref": f"{code}-{i}",
+                    "cin": row["cin_norm"],
+                    "first_period": "2025-01",
+                    "last_period": "2025-01",
+                }
+                for i, row in enumerate(rows)
+            ],
+        )
+        records = pl.DataFrame(
+            [
+                {"borrower_record_id": start + i, "institution_id": inst, **row}
+                for i, row in enumerate(rows)
+            ],
+            schema=RECORD_SCHEMA,
+        )
+        links = resolver.link(conn, records)
+        for link in links.iter_rows(named=True):
+            conn.execute(
+                borrower_records.update()
+                .where(borrower_records.c.id == link["borrower_record_id"])
+                .values(person_id=link["person_id"], match_score=link["match_score"])
+            )
+    return links
+
+
+def _pairwise(engine: Engine, truth: dict[int, int]) -> tuple[float, float]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(borrower_records.c.id, borrower_records.c.person_id)).fetchall()
+    frame = pl.DataFrame(
+        [(r[0], r[1], truth[r[0]]) for r in rows], schema=["id", "person", "truth"], orient="row"
+    )
+    pairs = frame.join(frame, on="person").filter(pl.col("id") < pl.col("id_right"))
+    true_pairs = frame.join(frame, on="truth").filter(pl.col("id") < pl.col("id_right"))
+    hits = pairs.filter(pl.col("truth") == pl.col("truth_right")).height
+    return hits / max(pairs.height, 1), hits / max(true_pairs.height, 1)
+
+
+@pytest.fixture
+def linked(
+    db: Engine, database_url: str
+) -> tuple[Engine, ModelResolver, dict[int, int], list[dict[str, object]]]:
+    rng = random.Random(3)
+    people = _people(260, seed=11)
+    resolver = ModelResolver(Settings(database_url=database_url))
+    truth: dict[int, int] = {}
+    first = [_record(rng, p, noisy=False) for p in people[:200]]
+    _submit(db, resolver, "AMANA", first, truth, [int(str(p["pid"])) for p in people[:200]])
+    again = people[100:260]
+    second = [_record(rng, p, noisy=True) for p in again]
+    links = _submit(db, resolver, "ATTAWFIQ", second, truth, [int(str(p["pid"])) for p in again])
+    assert links.schema == pl.Schema(LINK_SCHEMA)
+    return db, resolver, truth, people
+
+
+def test_batch_linking_joins_records_across_institutions(linked) -> None:
+    engine, _, truth, _ = linked
+    precision, recall = _pairwise(engine, truth)
+    assert precision == 1.0
+    assert recall >= 0.95
+    with engine.connect() as conn:
+        assert conn.execute(select(identity_models.c.id)).first() is not None
+        evidence = conn.execute(select(identity_links)).mappings().all()
+    assert len(evidence) == len(truth)
+    matched = [e for e in evidence if e["decided_by"] == "model"]
+    assert len(matched) >= 0.95 * 100
+    levels = json.loads(matched[0]["levels"])
+    assert set(levels) == {
+        "cin",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "phone",
+        "gender",
+        "region",
+    }
+
+
+def test_show_explains_the_link_with_fields_that_agreed(linked) -> None:
+    engine, _, truth, _ = linked
+    two = next(i for i in range(201, 261) if truth[i] < 200)
+    with engine.connect() as conn:
+        person = conn.execute(
+            select(borrower_records.c.person_id).where(borrower_records.c.id == two)
+        ).scalar_one()
+    view = show_person(engine, person)
+    assert len(view.records) == 2
+    by_model = [r for r in view.records if r["decided_by"] == "model"][0]
+    assert by_model["probability"] >= 0.9
+    assert by_model["levels"]["last_name"] in ("exact", "same_key", "close")
+
+
+def test_split_then_join_are_recorded_and_a_new_record_matching_both_is_flagged(linked) -> None:
+    engine, resolver, truth, people = linked
+    two = next(i for i in range(201, 261) if truth[i] < 200)
+    with engine.connect() as conn:
+        person = conn.execute(
+            select(borrower_records.c.person_id).where(borrower_records.c.id == two)
+        ).scalar_one()
+    new_person = split_person(engine, person, [two], "a.analyste", "homonyme supposé")
+    assert {r["borrower_record_id"] for r in show_person(engine, new_person).records} == {two}
+    # A third institution's record of the same person now matches both halves: flagged.
+    rng = random.Random(5)
+    third = [_record(rng, people[truth[two]], noisy=False)]
+    _submit(engine, resolver, "FONDEP", third, truth, [truth[two]])
+    with engine.connect() as conn:
+        changes = conn.execute(select(identity_changes)).mappings().all()
+    assert [c["action"] for c in changes] == ["split", "conflict"]
+    assert {changes[1]["person_id"], changes[1]["other_person_id"]} == {person, new_person}
+    moved = join_persons(engine, person, new_person, "a.analyste", "même personne")
+    assert moved >= 1
+    assert show_person(engine, new_person).records == []
+    assert [c["action"] for c in show_person(engine, person).changes][-1] == "join"
+
+
+def test_analyst_operations_refuse_bad_input_in_french(linked) -> None:
+    engine, _, _, _ = linked
+    with pytest.raises(UnknownPerson, match="personne 999999 inconnue"):
+        show_person(engine, 999999)
+    with pytest.raises(InvalidInput, match="n'appartiennent pas"):
+        split_person(engine, 1, [999999], "a", "b")
+    with pytest.raises(InvalidInput, match="elle-même"):
+        join_persons(engine, 1, 1, "a", "b")
+
+
+def test_cli_export_and_show(linked, database_url: str, tmp_path, monkeypatch) -> None:
+    engine, _, truth, _ = linked
+    monkeypatch.setenv("CENTRALE_DATABASE_URL", database_url)
+    runner = CliRunner()
+    out = tmp_path / "persons.csv"
+    result = runner.invoke(persons_app, ["export", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = pl.read_csv(out)
+    assert exported.columns == ["institution_code", "customer_ref", "person_id", "match_score"]
+    assert len(exported) == len(truth)
+    person = int(exported.filter(pl.col("institution_code") == "ATTAWFIQ")["person_id"][0])
+    shown = runner.invoke(persons_app, ["show", str(person)])
+    assert shown.exit_code == 0, shown.output
+    assert "Personne" in shown.output and "fiche" in shown.output
+    missing = runner.invoke(persons_app, ["show", "999999"])
+    assert missing.exit_code == 2
