@@ -7,6 +7,7 @@ it: the whole intake runs as in production, with no network. It answers conditio
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Iterator
@@ -56,7 +57,9 @@ class FixtureHandler(SimpleHTTPRequestHandler):
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", last_modified)
         self.end_headers()
-        self.wfile.write(body)
+        # A client that gave up (a timeout being tested) has nothing left to be told.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet: the fetch log is what tells the story
