@@ -165,6 +165,43 @@ def site(mail_app: App) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+@pytest.fixture
+def cli_app(mail_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
+    """The CLI reads its settings from the environment, as in production."""
+    for name, value in mail_app.settings.model_dump().items():
+        if value is not None:
+            monkeypatch.setenv(f"CENTRALE_{name.upper()}", str(value))
+    monkeypatch.setenv("COLUMNS", "250")  # keep Rich from wrapping the lines tests read
+    return mail_app
+
+
+def run_cli(*args: str, code: int = 0) -> str:
+    """`centrale ARGS...` in process; checks the exit code and returns what it printed."""
+    from typer.testing import CliRunner
+
+    from centrale.cli import app as cli
+
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def ledger(app: App, address: str) -> list[dict[str, Any]]:
+    """The consent events of an address, oldest first, read straight from the table."""
+    from sqlalchemy import select
+
+    from centrale.review.consent import email_sha256
+    from centrale.store.subscriber_tables import consent_events
+
+    with app.engine.connect() as conn:
+        rows = conn.execute(
+            select(consent_events)
+            .where(consent_events.c.email_sha256 == email_sha256(address))
+            .order_by(consent_events.c.id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+
 def make_issue(app: App, number: int = 118) -> int:
     return create_issue(app.engine, number, date(2015, 2, 2), date(2015, 4, 5), take_accepted=False)
 

@@ -15,11 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
-from typer.testing import CliRunner
 
 from centrale.bootstrap import App
-from centrale.cli import app as cli
 from centrale.review.issues import create_issue, publish_issue
 from centrale.review.subscribers import confirm, find_by_email
 from centrale.review.tokens import CONFIRM, LinkSigner
@@ -27,29 +24,19 @@ from test_review_delivery_support import (
     DKIM_DOMAIN,
     DkimKey,
     MailSink,
+    cli_app,  # noqa: F401
     confirmed_subscriber,
     dkim_key,  # noqa: F401
     mail_app,  # noqa: F401
     mail_sink,  # noqa: F401
     pending_subscriber,
+    run_cli,
     site,  # noqa: F401
 )
 
 
-@pytest.fixture
-def cli_app(mail_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    """The CLI reads its settings from the environment, as in production."""
-    for name, value in mail_app.settings.model_dump().items():
-        if value is not None:
-            monkeypatch.setenv(f"CENTRALE_{name.upper()}", str(value))
-    monkeypatch.setenv("COLUMNS", "200")  # keep Rich from wrapping the lines we read
-    return mail_app
-
-
 def review(*args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(cli, ["review", *args])
-    assert result.exit_code == code, result.output
-    return result.output
+    return run_cli("review", *args, code=code)
 
 
 def published_issue(app: App, number: int = 118) -> int:

@@ -13,36 +13,25 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from typer.testing import CliRunner
 
 from centrale.bootstrap import App
-from centrale.cli import app as cli
 from centrale.review.demo import DATA
 from centrale.review.local_server import serve_directory
 from centrale.review.subscribers import find_by_email
 from test_review_delivery_support import (
     DkimKey,
     MailSink,
+    cli_app,  # noqa: F401
     dkim_key,  # noqa: F401
     mail_app,  # noqa: F401
     mail_sink,  # noqa: F401
+    run_cli,
     site,  # noqa: F401
 )
 
 
-@pytest.fixture
-def cli_app(mail_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
-    for name, value in mail_app.settings.model_dump().items():
-        if value is not None:
-            monkeypatch.setenv(f"CENTRALE_{name.upper()}", str(value))
-    monkeypatch.setenv("COLUMNS", "250")
-    return mail_app
-
-
 def centrale(*args: str) -> str:
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+    return run_cli(*args)
 
 
 @pytest.mark.slow

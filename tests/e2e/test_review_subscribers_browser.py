@@ -18,16 +18,17 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
 from centrale.bootstrap import App
-from centrale.review.consent import current_wording, email_sha256
+from centrale.review.consent import current_wording
 from centrale.review.delivery import send_issue
 from centrale.review.subscribers import find_by_email
-from centrale.store.subscriber_tables import consent_events, subscribers
+from centrale.store.subscriber_tables import subscribers
 from test_review_delivery_support import (
     DkimKey,
     MailSink,
     confirmed_subscriber,
     dkim_key,  # noqa: F401
     fixed_renderer,
+    ledger,
     mail_app,  # noqa: F401
     mail_sink,  # noqa: F401
     make_issue,
@@ -69,13 +70,7 @@ def local(site: str, url: str) -> str:
 
 
 def ledger_origins(app: App, address: str) -> list[tuple[str, str]]:
-    with app.engine.connect() as conn:
-        rows = conn.execute(
-            select(consent_events.c.event, consent_events.c.origin)
-            .where(consent_events.c.email_sha256 == email_sha256(address))
-            .order_by(consent_events.c.id)
-        )
-        return [(row.event, row.origin) for row in rows]
+    return [(event["event"], event["origin"]) for event in ledger(app, address)]
 
 
 def test_sign_up_confirm_manage_export_and_erase(

@@ -11,23 +11,21 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import select
 
 from centrale.bootstrap import App
 from centrale.errors import NotFound
 from centrale.review.bounces import add_suppression, release, suppression_rows
-from centrale.review.consent import email_sha256
 from centrale.review.delivery import send_issue
 from centrale.review.dsn import read_returned_mail
 from centrale.review.inbox import process_returned_mail
 from centrale.review.subscribers import find_by_email
-from centrale.store.subscriber_tables import consent_events
 from test_review_delivery_support import (
     DKIM_DOMAIN,
     MailSink,
     confirmed_subscriber,
     dkim_key,  # noqa: F401
     fixed_renderer,
+    ledger,
     mail_app,  # noqa: F401
     mail_sink,  # noqa: F401
     make_issue,
@@ -251,18 +249,8 @@ def test_a_mailto_unsubscribe_request_unsubscribes_the_sender(
     report = process_returned_mail(mail_app, [maildir])
     assert report.unsubscribed == [address]
     assert find_by_email(mail_app.engine, address).lists == {"flash-back": "unsubscribed"}
-    with mail_app.engine.connect() as conn:
-        origins = (
-            conn.execute(
-                select(consent_events.c.origin).where(
-                    consent_events.c.email_sha256 == email_sha256(address),
-                    consent_events.c.event == "unsubscribe",
-                )
-            )
-            .scalars()
-            .all()
-        )
-    assert origins == ["mailto"]
+    unsubscribes = [e["origin"] for e in ledger(mail_app, address) if e["event"] == "unsubscribe"]
+    assert unsubscribes == ["mailto"]
 
 
 def test_an_editor_suppression_and_release_by_hand(mail_app: App) -> None:

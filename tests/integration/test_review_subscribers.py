@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from centrale.bootstrap import App
-from centrale.review.consent import add_wording, current_wording, email_sha256
+from centrale.review.consent import add_wording, current_wording
 from centrale.review.delivery_errors import (
     ConsentMissing,
     InvalidAddress,
@@ -24,17 +24,7 @@ from centrale.review.subscriber_data import erase_subscriber, export_subscriber,
 from centrale.review.subscribers import Signup, confirm, find_by_email, subscribe
 from centrale.review.tokens import CONFIRM, UNSUBSCRIBE, LinkSigner, address_digest
 from centrale.store.subscriber_tables import consent_events, subscribers
-from test_review_delivery_support import confirmed_subscriber, pending_subscriber
-
-
-def ledger(app: App, address: str) -> list[dict]:
-    with app.engine.connect() as conn:
-        rows = conn.execute(
-            select(consent_events)
-            .where(consent_events.c.email_sha256 == email_sha256(address))
-            .order_by(consent_events.c.id)
-        )
-        return [dict(row._mapping) for row in rows]
+from test_review_delivery_support import confirmed_subscriber, ledger, pending_subscriber
 
 
 def test_sign_up_is_pending_until_the_address_is_confirmed(app: App) -> None:
