@@ -35,6 +35,8 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL keeps readers going during a load; NORMAL sync is durable at each commit in WAL mode.
     cursor = dbapi_connection.cursor()
+    # Larger pages make bulk loads cheaper; only a new, empty file takes the setting.
+    cursor.execute("PRAGMA page_size=16384")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -84,6 +84,8 @@ def mark_records_to_link(conn: Connection, stage: str, institution_id: int) -> N
         ),
         {"i": institution_id},
     )
+    if is_postgres(conn):
+        conn.execute(text("ANALYZE link_refs"))
 
 
 def upsert_borrower_records(conn: Connection, stage: str, institution_id: int, period: str) -> None:

@@ -34,20 +34,18 @@ def persons_for_cins(conn: Connection, cins: pl.Series) -> pl.DataFrame:
 
 def link_by_cin_in_database(conn: Connection, customers_table: str) -> None:
     """Persons for the CINs of the staged customers listed in `link_refs`, and their links."""
-    listed = "customer_ref IN (SELECT customer_ref FROM link_refs)"
     conn.execute(
         text(
             f"INSERT INTO persons (cin_norm) SELECT DISTINCT s.cin_norm FROM {customers_table} s "
-            f"WHERE s.{listed} "
-            "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.cin_norm = s.cin_norm)"
+            "JOIN link_refs l ON l.customer_ref = s.customer_ref "
+            "WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.cin_norm = s.cin_norm)"
         )
     )
     # An UPDATE of the unindexed staging table is cheap; the registry's rows are written once.
     conn.execute(
         text(
-            f"UPDATE {customers_table} SET match_score = 1.0, person_id = "
-            "(SELECT MIN(p.id) FROM persons p "
-            f"WHERE p.cin_norm = {customers_table.rsplit('.', 1)[-1]}.cin_norm) "
-            f"WHERE {listed}"
+            f"UPDATE {customers_table} AS s SET match_score = 1.0, person_id = "
+            "(SELECT MIN(p.id) FROM persons p WHERE p.cin_norm = s.cin_norm) "
+            "FROM link_refs l WHERE l.customer_ref = s.customer_ref"
         )
     )

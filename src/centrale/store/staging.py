@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
 
@@ -74,6 +74,11 @@ class Stage:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._postgres:
+            # Temporary tables have no statistics until analysed; without them the planner
+            # picks nested loops over a million rows.
+            for table in self._schemas:
+                self._conn.execute(text(f"ANALYZE {table}"))
 
     def close(self) -> None:
         """Drop the staging tables; call after the load's transaction has ended."""
