@@ -82,7 +82,9 @@ class Stage:
 
     def close(self) -> None:
         """Drop the staging tables; call after the load's transaction has ended."""
-        self.seal()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         if self._dir is None:
             return
         self._conn.exec_driver_sql("DETACH DATABASE scratch")
