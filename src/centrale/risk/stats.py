@@ -62,6 +62,11 @@ def sector_stats(engine: Engine, period: str | None = None) -> SectorStats | Non
     >>> sector_stats(engine, "2025-12").par30  # doctest: +SKIP
     0.061
     """
+    if period is not None:
+        try:
+            Period.parse(period)
+        except ValueError as error:
+            raise InvalidInput(str(error)) from error
     with engine.connect() as conn:
         known = statistics.periods(conn)
         if not known:
@@ -69,10 +74,6 @@ def sector_stats(engine: Engine, period: str | None = None) -> SectorStats | Non
         if period is None:
             period = known[-1]
         elif period not in known:
-            try:
-                Period.parse(period)
-            except ValueError as error:
-                raise InvalidInput(str(error)) from error
             raise NotFound(
                 f"aucune donnée pour le mois {period} ; mois disponibles : {known[0]} à {known[-1]}"
             )

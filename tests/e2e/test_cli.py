@@ -1,0 +1,124 @@
+"""The `centrale` command through its runner, on both backends: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from support.v1 import v1_row, write_v1
+from typer.testing import CliRunner
+
+from centrale.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("CENTRALE_DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["institutions", "add", "AMANA", "--name", "Al Amana"])
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def test_ingest_json_and_exit_codes(cli_env: Path) -> None:
+    good = write_v1(cli_env / "good.csv", [v1_row(1), v1_row(2, gender="X")])
+    bad = write_v1(cli_env / "bad.csv", [v1_row(3, institution_code="NOPE")])
+    result = runner.invoke(app, ["ingest", str(good), "--json"])
+    assert result.exit_code == 0, result.output
+    [report] = json.loads(result.stdout)
+    assert report["status"] == "accepted"
+    assert (report["rows"], report["accepted"], report["rejected"]) == (2, 1, 1)
+    assert report["problems"] == [
+        {
+            "row": 3,
+            "column": "gender",
+            "code": "unknown_value",
+            "message": "ligne 3, colonne « gender » : « X » valeur inconnue ; valeurs admises : "
+            "F, M",
+            "value": "X",
+        }
+    ]
+    result = runner.invoke(app, ["ingest", str(good), str(bad), "--json"])
+    assert result.exit_code == 1
+    first, second = json.loads(result.stdout)
+    assert first["unchanged"] is True
+    assert second["status"] == "rejected" and "NOPE" in second["reason"]
+
+
+def test_ingest_human_output_in_french(cli_env: Path) -> None:
+    path = write_v1(cli_env / "a.csv", [v1_row(1), v1_row(2, birth_date="12/04/1980")])
+    result = runner.invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 0
+    assert "accepté" in result.output and "1 rejetées" in result.output
+    assert "n'est pas une date" in result.output
+
+
+def test_submissions_and_problems_file(cli_env: Path) -> None:
+    path = write_v1(cli_env / "a.csv", [v1_row(1), v1_row(2, amount="abc")])
+    runner.invoke(app, ["ingest", str(path)])
+    listing = runner.invoke(app, ["submissions", "list"])
+    assert listing.exit_code == 0 and "a.csv" in listing.output
+    shown = runner.invoke(app, ["submissions", "show", "1"])
+    assert "not_integer" in shown.output
+    out = cli_env / "problems.csv"
+    result = runner.invoke(app, ["submissions", "problems", "1", "--out", str(out)])
+    assert result.exit_code == 0
+    problems = pl.read_csv(out)
+    assert problems.columns == ["row", "column", "code", "message", "value"]
+    assert problems.row(0) == (
+        3,
+        "amount",
+        "not_integer",
+        "ligne 3, colonne « amount » : « abc » n'est pas un nombre entier ; écrivez des dirhams "
+        "entiers sans séparateur",
+        "abc",
+    )
+    missing = runner.invoke(app, ["submissions", "show", "99"])
+    assert missing.exit_code == 2 and "introuvable" in missing.output
+
+
+def test_stats_json_and_empty_registry(cli_env: Path) -> None:
+    empty = runner.invoke(app, ["stats"])
+    assert empty.exit_code == 0 and "Aucune donnée" in empty.output
+    runner.invoke(app, ["ingest", str(write_v1(cli_env / "a.csv", [v1_row(1), v1_row(2)]))])
+    result = runner.invoke(app, ["stats", "--json"])
+    figures = json.loads(result.stdout)
+    for key in (
+        "period",
+        "active_borrowers",
+        "active_contracts",
+        "outstanding",
+        "cross_indebtedness_rate",
+        "par30",
+        "par90",
+    ):
+        assert key in figures
+    assert figures["active_contracts"] == 2 and figures["outstanding"] == 10800
+    human = runner.invoke(app, ["stats", "--period", "2025-01"])
+    assert "Baromètre du secteur — 2025-01" in human.output
+    assert "10\u202f800 DH" in human.output
+
+
+def test_persons_export(cli_env: Path) -> None:
+    rows = [v1_row(1), v1_row(2, cin="be 100 001")]  # the same CIN, written two ways
+    runner.invoke(app, ["ingest", str(write_v1(cli_env / "a.csv", rows))])
+    out = cli_env / "persons.csv"
+    result = runner.invoke(app, ["persons", "export", str(out)])
+    assert result.exit_code == 0
+    persons = pl.read_csv(out)
+    assert persons.columns[:3] == ["institution_code", "customer_ref", "person_id"]
+    assert persons.height == 2 and persons.get_column("person_id").n_unique() == 1
+
+
+def test_bad_input_is_a_message_not_a_traceback(cli_env: Path) -> None:
+    again = runner.invoke(app, ["institutions", "add", "AMANA", "--name", "Al Amana"])
+    assert again.exit_code == 2 and "existe déjà" in again.output
+    bad_code = runner.invoke(app, ["institutions", "add", "al amana", "--name", "x"])
+    assert bad_code.exit_code == 2 and "invalide" in bad_code.output
+    bad_month = runner.invoke(app, ["stats", "--period", "2025-13"])
+    assert bad_month.exit_code == 2 and "AAAA-MM" in bad_month.output
+    assert "Traceback" not in again.output + bad_code.output + bad_month.output
