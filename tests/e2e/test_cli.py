@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from support.v1 import v1_row, write_v1
 from typer.testing import CliRunner
 
 from centrale.cli import app
+from support.v1 import v1_row, write_v1
 
 runner = CliRunner()
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from support.v1 import v1_row, v1_text, write_v1
 
 from centrale import services
 from centrale.bootstrap import App
 from centrale.store.tables import borrower_records, contracts, persons, snapshots, submissions
+from support.v1 import v1_row, v1_text, write_v1
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select, text
-from support.v1 import v1_row, write_v1
 
 from centrale import services
 from centrale.bootstrap import App
 from centrale.store.tables import borrower_records, snapshots, submissions
+from support.v1 import v1_row, write_v1
 
 BIG_ROWS = 150_000
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.v1 import v1_row, write_v1
 
 from centrale import services
 from centrale.bootstrap import App
 from centrale.errors import InvalidInput, NotFound
+from support.v1 import v1_row, write_v1
 
 
 @pytest.fixture
