@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import TaskID
 from rich.table import Table
 
 from centrale import services
@@ -100,7 +101,7 @@ def ingest(
     with progress_bar(console, disable=as_json) as progress:
         for path in files:
             task = progress.add_task(path.name, total=rows_in_file(path))
-            report = services.submit_file(registry, path, lambda n, t=task: progress.advance(t, n))
+            report = services.submit_file(registry, path, partial(progress.advance, task))
             progress.update(task, completed=report.rows or 0, total=report.rows or 1)
             reports.append(report)
     if as_json:

@@ -335,7 +335,7 @@ def _split_duplicates(valid: pl.DataFrame, seen: pl.Series) -> tuple[pl.DataFram
         ).alias("message"),
         pl.col("contract_ref").alias("value"),
     )
-    return valid.filter(~again), dupes.cast(PROBLEM_SCHEMA)  # type: ignore[arg-type]
+    return valid.filter(~again), dupes.cast(PROBLEM_SCHEMA)
 
 
 def _unchanged(

@@ -21,13 +21,15 @@ from centrale.domain.submission_format import (
     VOCABULARIES,
 )
 
-PROBLEM_SCHEMA: dict[str, pl.DataType] = {
-    "row": pl.Int64(),
-    "column": pl.String(),
-    "code": pl.String(),
-    "message": pl.String(),
-    "value": pl.String(),
-}
+PROBLEM_SCHEMA = pl.Schema(
+    {
+        "row": pl.Int64(),
+        "column": pl.String(),
+        "code": pl.String(),
+        "message": pl.String(),
+        "value": pl.String(),
+    }
+)
 
 _CIN_NOISE = r"[\s\-_./]+"
 _CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
@@ -244,9 +246,8 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
                 pl.col(rule.column).alias("value"),
             )
         )
-    problem_frame = (pl.concat(problems) if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)).cast(
-        PROBLEM_SCHEMA
-    )  # type: ignore[arg-type]
+    problem_frame = pl.concat(problems) if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)
+    problem_frame = problem_frame.cast(PROBLEM_SCHEMA)
     bad_rows = pl.any_horizontal(pl.exclude("row")) if len(rules) else pl.lit(False)
     ok = ~flags.select(bad_rows.alias("bad")).get_column("bad")
     valid = typed_rows(chunk.filter(ok))

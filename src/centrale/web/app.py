@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -47,7 +47,7 @@ def create_app(registry: App) -> FastAPI:
     return web
 
 
-def _feature_routers() -> list:  # type: ignore[type-arg]
+def _feature_routers() -> list[APIRouter]:
     # Each feature package contributes its routers; imported late to keep start-up light.
     from centrale.web.routers import feature_routers
 
