@@ -101,7 +101,9 @@ def barometer_view(figures: dict[str, Any] | None, lang: str = "fr") -> Baromete
         change = None
         if previous is not None:
             old = previous[key]
-            change = format_points(value - old) if key in RATES else format_relative(value, old)
+            change = (
+                format_points(value - old, lang) if key in RATES else format_relative(value, old)
+            )
         indicators.append(Indicator(key, words.indicators[key], shown, change))
     return Barometer(
         period_label=period_label(latest["period"], lang),

@@ -243,10 +243,10 @@ def format_rate(fraction: float) -> str:
     return f"{fraction * 100:.1f}".replace(".", ",") + NBSP + "%"
 
 
-def format_points(delta: float) -> str:
-    """A change of a rate, in percentage points, signed: `+0,4 pt`."""
+def format_points(delta: float, lang: str = "fr") -> str:
+    """A change of a rate, in percentage points, signed: `+0,4 pt` (`+0,4 نقطة` in Arabic)."""
     points = f"{delta * 100:+.1f}".replace(".", ",")
-    return f"{points}{NBSP}pt"
+    return f"{points}{NBSP}{'نقطة' if lang == 'ar' else 'pt'}"
 
 
 def format_relative(new: float, old: float) -> str:
