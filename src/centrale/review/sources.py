@@ -5,7 +5,7 @@ with a language, a region (Maroc / Monde) and a priority; and each source's heal
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,13 +13,14 @@ from sqlalchemy import Engine, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from centrale.review.errors import InvalidReviewInput, SourceExists, UnknownSource, choice
-from centrale.review.moments import as_utc
+from centrale.review.moments import as_utc, utc_now
 from centrale.review.wording import REGIONS
 from centrale.store.review_tables import review_fetch_log, review_sources
 
 KINDS = ("feed", "page")
 LANGUAGES = ("fr", "ar", "en")
 PRIORITIES = range(1, 6)
+HEALTH_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,13 @@ def source_health(engine: Engine) -> list[SourceHealth]:
                 .group_by(log.source_id)
             ).all()
         )
-        rows = conn.execute(select(review_fetch_log).order_by(log.fetched_at, log.id)).all()
+        # The recent log tells the health; years of weekly fetches need not be read each time.
+        recent = utc_now() - timedelta(days=HEALTH_DAYS)
+        rows = conn.execute(
+            select(review_fetch_log)
+            .where(log.fetched_at >= recent)
+            .order_by(log.fetched_at, log.id)
+        ).all()
     by_source: dict[int, list[Row[Any]]] = {}
     for row in rows:
         by_source.setdefault(row.source_id, []).append(row)
