@@ -70,6 +70,12 @@ def test_add_confirm_list_show_and_remove_a_subscriber(
     output = review("subscribers", "remove", "nadia@amc.ma", code=2)
     assert "Aucun abonné n'a l'adresse 'nadia@amc.ma'" in output
 
+    review("subscribers", "add", "jamais.confirme@exemple.ma")
+    kept = review("subscribers", "purge-pending")
+    assert "0 inscription(s) non confirmée(s) depuis 30 jours effacée(s)." in kept
+    purged = review("subscribers", "purge-pending", "--days", "0")
+    assert "1 inscription(s) non confirmée(s) depuis 0 jours effacée(s)." in purged
+
 
 def test_import_reports_every_bad_row_and_mails_the_good_ones(
     cli_app: App, mail_sink: MailSink, tmp_path: Path

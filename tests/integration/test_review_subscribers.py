@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -20,7 +21,12 @@ from centrale.review.delivery_errors import (
     UnknownSegment,
 )
 from centrale.review.preferences import unsubscribe, update_preferences
-from centrale.review.subscriber_data import erase_subscriber, export_subscriber, subscriber_rows
+from centrale.review.subscriber_data import (
+    erase_subscriber,
+    export_subscriber,
+    purge_unconfirmed,
+    subscriber_rows,
+)
 from centrale.review.subscribers import Signup, confirm, find_by_email, subscribe
 from centrale.review.tokens import CONFIRM, UNSUBSCRIBE, LinkSigner, address_digest
 from centrale.store.subscriber_tables import consent_events, subscribers
@@ -229,3 +235,16 @@ def test_listing_filters_by_status_and_segment(app: App) -> None:
         "c@exemple.ma"
     ]
     assert [r["email"] for r in subscriber_rows(app.engine, segment="funders")] == ["b@exemple.ma"]
+
+
+def test_sign_ups_left_unconfirmed_are_purged_after_the_delay(app: App) -> None:
+    confirmed_subscriber(app, "garde@exemple.ma")
+    pending_subscriber(app, "oublie@exemple.ma")
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert purge_unconfirmed(app.engine, timedelta(days=30)) == 0
+    assert purge_unconfirmed(app.engine, timedelta(days=30), now=later) == 1
+    assert [row["email"] for row in subscriber_rows(app.engine)] == ["garde@exemple.ma"]
+    assert [(e["event"], e["origin"]) for e in ledger(app, "oublie@exemple.ma")][-1] == (
+        "erase",
+        "retention",
+    )

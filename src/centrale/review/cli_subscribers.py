@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from centrale.review.consent import add_wording, current_wording
 from centrale.review.subscriber_data import (
     erase_subscriber,
     export_subscriber,
+    purge_unconfirmed,
     subscriber_rows,
 )
 from centrale.review.subscriber_import import import_subscribers
@@ -167,6 +169,16 @@ def register(review_app: typer.Typer) -> None:
             subscriber = find_by_email(app.engine, email)
             erase_subscriber(app.engine, subscriber.id, origin="cli", ip=None)
         console.print(f"{subscriber.email} supprimé.")
+
+    @subscribers.command("purge-pending")
+    @command
+    def purge_pending(
+        days: Annotated[int, typer.Option(help="Âge minimal des inscriptions, en jours.")] = 30,
+    ) -> None:
+        """Efface les inscriptions jamais confirmées après ce délai."""
+        with registry() as app:
+            purged = purge_unconfirmed(app.engine, timedelta(days=days))
+        console.print(f"{purged} inscription(s) non confirmée(s) depuis {days} jours effacée(s).")
 
     @consent_app.command("show")
     @command

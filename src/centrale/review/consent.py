@@ -32,6 +32,7 @@ ORIGINS = (
     "cli",
     "import",
     "complaint",
+    "retention",
 )
 OPTIONAL_FIELDS = ("subscriber_id", "list_code", "wording_version", "language", "ip", "detail")
 

@@ -8,7 +8,7 @@ address is not mailed again.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
@@ -80,6 +80,36 @@ def erase_subscriber(
         conn.execute(delete(bounces).where(bounces.c.email == subscriber.email))
         conn.execute(delete(subscribers).where(subscribers.c.id == subscriber_id))
     return subscriber.email
+
+
+def purge_unconfirmed(engine: Engine, older_than: timedelta, *, now: datetime | None = None) -> int:
+    """Erase sign-ups never confirmed within `older_than`: unproven addresses are not kept.
+
+    >>> purge_unconfirmed(engine, timedelta(days=30))  # doctest: +SKIP
+    4
+    """
+    cutoff = (now or datetime.now(UTC)) - older_than
+    with engine.begin() as conn:
+        stale = conn.execute(
+            select(subscribers.c.id, subscribers.c.email).where(
+                subscribers.c.confirmed_at.is_(None), subscribers.c.created_at < cutoff
+            )
+        ).all()
+        consent.record_many(
+            conn,
+            [
+                {
+                    "subscriber_id": row.id,
+                    "email": row.email,
+                    "event": "erase",
+                    "origin": "retention",
+                    "detail": f"non confirmé avant {cutoff:%Y-%m-%d}",
+                }
+                for row in stale
+            ],
+        )
+        conn.execute(delete(subscribers).where(subscribers.c.id.in_([row.id for row in stale])))
+    return len(stale)
 
 
 def subscriber_rows(
