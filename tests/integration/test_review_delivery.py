@@ -14,9 +14,10 @@ from urllib.parse import unquote, urlsplit
 
 import dkim
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from centrale.bootstrap import App
+from centrale.errors import Conflict
 from centrale.review.bounces import add_suppression
 from centrale.review.delivery import schedule_send, send_due, send_issue
 from centrale.review.delivery_errors import MailServerUnavailable
@@ -252,3 +253,18 @@ def test_scheduled_sends_go_out_when_due(mail_app: App, mail_sink: MailSink) -> 
     assert [(r.issue_id, r.sent, r.status) for r in reports] == [(issue_id, 1, "done")]
     assert send_due(mail_app, lambda _: fixed_renderer, now=at + timedelta(hours=1)) == []
     assert len(mail_sink.received) == 1
+
+
+def test_a_send_held_by_another_run_is_refused_unless_resumed(
+    mail_app: App, mail_sink: MailSink
+) -> None:
+    confirmed_subscriber(mail_app, "ali@exemple.ma")
+    issue_id = make_issue(mail_app)
+    first = send_issue(mail_app, issue_id, fixed_renderer)
+    with mail_app.engine.begin() as conn:  # a run that died mid-way leaves its mark
+        conn.execute(update(sends).where(sends.c.id == first.send_id).values(status="sending"))
+    confirmed_subscriber(mail_app, "badr@exemple.ma")
+    with pytest.raises(Conflict, match="--reprendre"):
+        send_issue(mail_app, issue_id, fixed_renderer)
+    resumed = send_issue(mail_app, issue_id, fixed_renderer, resume=True)
+    assert (resumed.sent_this_run, resumed.sent, resumed.status) == (1, 2, "done")
