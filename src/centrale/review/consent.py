@@ -66,8 +66,8 @@ def record_many(conn: Connection, events: Iterable[dict[str, Any]]) -> None:
     rows = []
     for event in events:
         # One executemany needs the same keys in every row.
-        row = dict.fromkeys(OPTIONAL_FIELDS) | event
-        row["email_sha256"] = email_sha256(row.pop("email"))
+        row: dict[str, Any] = dict.fromkeys(OPTIONAL_FIELDS) | event
+        row["email_sha256"] = email_sha256(str(row.pop("email")))
         rows.append(row)
     if rows:
         conn.execute(insert(consent_events), rows)

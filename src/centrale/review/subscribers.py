@@ -1,4 +1,4 @@
-"""Subscribers of the review: double opt-in sign-up, confirmation, preferences, unsubscribe.
+"""Subscribers of the review: double opt-in sign-up, confirmation, and reading them back.
 
 A sign-up creates the subscriber with `pending` subscriptions; only the click on the signed
 confirmation link makes them `active`, and only active subscriptions of confirmed addresses
