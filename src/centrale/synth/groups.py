@@ -1,4 +1,4 @@
-"""Solidarity groups: group loans of one institution, month and region, 3 to 5 members.
+"""Solidarity groups: group loans of one institution and month, 3 to 5 neighbours.
 
 Members of a group are disbursed together: they share the disbursement date, the maturity
 and the frequency of the group's first member. A group loan left alone in its block (fewer
@@ -43,15 +43,20 @@ def form_groups(
     members = np.flatnonzero(wants_group)
     if len(members) < 3:
         return Groups(number, leader)
+    # Neighbours first: inside an institution and month, members sorted by region.
     order = members[np.lexsort((rng.random(len(members)), region[members], month[members],
                                 institution[members]))]  # fmt: skip
-    block_key = (institution[order] * 10_000_000 + month[order]) * 16 + region[order]
+    block_key = institution[order] * 10_000_000 + month[order]
     new_block = np.concatenate([[True], block_key[1:] != block_key[:-1]])
     block = np.cumsum(new_block) - 1
-    block_start = np.flatnonzero(new_block)
-    position = np.arange(len(order)) - block_start[block]
+    position = np.arange(len(order)) - np.flatnonzero(new_block)[block]
     bounds = np.cumsum(rng.integers(3, 6, len(order) + 1))
     chunk = np.searchsorted(bounds, position, side="right")
+    # The last chunk of a block may be short: it joins the one before when that stays <= 5.
+    sizes = np.bincount(block * (len(order) + 1) + chunk)
+    size = sizes[block * (len(order) + 1) + chunk]
+    before = sizes[block * (len(order) + 1) + np.maximum(chunk - 1, 0)]
+    chunk = np.where((size < 3) & (chunk > 0) & (before + size <= 5), chunk - 1, chunk)
     raw = block * (len(order) + 1) + chunk
     first_of_group = np.concatenate([[True], raw[1:] != raw[:-1]])
     dense = np.cumsum(first_of_group) - 1
