@@ -114,7 +114,9 @@ def rank_within(institution: NDArray, lenders: int, key: NDArray) -> NDArray[np.
     >>> rank_within(np.array([0, 1, 0, 0]), 2, np.array([3.0, 1.0, 1.0, 2.0])).tolist()
     [2, 0, 0, 1]
     """
-    order = np.lexsort((key, institution))
+    by_key = np.argsort(key)
+    # A stable sort of small integers is a radix sort: far faster than a lexsort.
+    order = by_key[np.argsort(institution[by_key].astype(np.int16), kind="stable")]
     sizes = np.bincount(institution, minlength=lenders)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     rank = np.empty(len(institution), dtype=np.int64)

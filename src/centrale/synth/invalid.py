@@ -25,57 +25,50 @@ _REQUIRED_MISSED = ["cin", "customer_ref", "last_name", "amount", "status", "dis
 def break_rows(
     rng: np.random.Generator, rows: pl.DataFrame, rate: float
 ) -> tuple[pl.DataFrame, int]:
-    """Break about `rate` of `rows` (format v1 columns); return the rows, as text, and how many
-    were broken.
+    """Break about `rate` of `rows` (format v1 columns, typed); return the rows, with
+    `disbursed_on` as text, and how many were broken.
 
-    >>> frame = pl.DataFrame({"amount": [5000], "phone": ["0612345678"]})
+    >>> frame = pl.DataFrame({"amount": [5000], "disbursed_on": [None]})
     >>> break_rows(np.random.default_rng(0), frame, 0.0)[1]
     0
     """
-    n = rows.height
-    hit = rng.random(n) < rate
-    kind = np.where(hit, rng.integers(0, len(KINDS), n), -1)
-    pick = rng.integers(0, 1_000, n)
-    rows = rows.with_columns(pl.exclude("month").cast(pl.String))
-    if not hit.any():
+    rows = rows.with_columns(pl.col("disbursed_on").cast(pl.String))
+    hit = np.flatnonzero(rng.random(rows.height) < rate)
+    if not len(hit):
         return rows, 0
-    rows = rows.with_columns(pl.Series("_kind", kind), pl.Series("_pick", pick))
-    k = pl.col("_kind")
-
-    def on(name: str) -> pl.Expr:
-        return k == KINDS.index(name)
-
+    kind = rng.integers(0, len(KINDS), len(hit))
+    pick = rng.integers(0, 1_000, len(hit))
+    # Only the broken rows are computed on, then written back in place.
+    broken = rows[hit].with_columns(
+        pl.Series("_kind", [KINDS[k] for k in kind]), pl.Series("_pick", pick)
+    )
+    k, p = pl.col("_kind"), pl.col("_pick")
     disbursed = pl.col("disbursed_on").str.to_date()
-    slashed = disbursed.dt.strftime("%d/%m/%Y")
-    impossible = disbursed.dt.strftime("%Y-02-30")
-    before = (disbursed - pl.duration(days=1 + pl.col("_pick") % 90)).dt.strftime("%Y-%m-%d")
-    missing = pl.col("_pick") % len(_REQUIRED_MISSED)
-    updates = [
-        pl.when(on("bad_date"))
-        .then(pl.when(pl.col("_pick") % 2 == 0).then(slashed).otherwise(impossible))
-        .otherwise("disbursed_on")
-        .alias("disbursed_on"),
-        pl.when(on("negative_amount"))
-        .then("-" + pl.col("amount"))
-        .otherwise("amount")
-        .alias("amount"),
-        pl.when(on("unknown_product"))
-        .then(pl.lit(pl.Series(_UNKNOWN_PRODUCTS)).gather(pl.col("_pick") % len(_UNKNOWN_PRODUCTS)))
+    wrong_date = (
+        pl.when(p % 2 == 0)
+        .then(disbursed.dt.strftime("%d/%m/%Y"))
+        .otherwise(disbursed.dt.strftime("%Y-02-30"))
+    )
+    broken = broken.with_columns(
+        pl.when(k == "bad_date").then(wrong_date).otherwise("disbursed_on").alias("disbursed_on"),
+        pl.when(k == "negative_amount").then(-pl.col("amount")).otherwise("amount").alias("amount"),
+        pl.when(k == "unknown_product")
+        .then(pl.lit(pl.Series(_UNKNOWN_PRODUCTS)).gather(p % len(_UNKNOWN_PRODUCTS)))
         .otherwise("product")
         .alias("product"),
-        pl.when(on("maturity_before_disbursement"))
-        .then(before)
+        pl.when(k == "maturity_before_disbursement")
+        .then(disbursed - pl.duration(days=1 + p % 90))
         .otherwise("maturity_on")
         .alias("maturity_on"),
-        pl.when(on("bad_phone"))
-        .then(pl.format("06 {}", pl.col("_pick")))
-        .otherwise("phone")
-        .alias("phone"),
-    ]
-    rows = rows.with_columns(updates)
-    blanks = [
-        pl.when(on("missing_required") & (missing == i)).then(None).otherwise(c).alias(c)
+        pl.when(k == "bad_phone").then(pl.format("06 {}", p)).otherwise("phone").alias("phone"),
+    )
+    missing = p % len(_REQUIRED_MISSED)
+    broken = broken.with_columns(
+        pl.when((k == "missing_required") & (missing == i)).then(None).otherwise(c).alias(c)
         for i, c in enumerate(_REQUIRED_MISSED)
-    ]
-    rows = rows.with_columns(blanks).drop("_kind", "_pick")
-    return rows, int(hit.sum())
+    )
+    touched = ["disbursed_on", "amount", "product", "maturity_on", "phone", *_REQUIRED_MISSED]
+    rows = rows.with_columns(
+        rows.get_column(c).scatter(hit, broken.get_column(c)) for c in dict.fromkeys(touched)
+    )
+    return rows, len(hit)

@@ -176,7 +176,7 @@ def _cins(
     )
     while True:  # redraw the rare duplicates; converges in one or two rounds
         key = (pick * 10 + digits) * 1_000_000 + serial
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key)
         clash = order[1:][key[order][1:] == key[order][:-1]]
         if not len(clash):
             return pick, serial, digits

@@ -98,7 +98,11 @@ def v1_rows(
     """Rows of format v1 in its column order, plus `month` (the month index) first; in each
     month, contracts come in the order of their numbers, as an institution's system lists them.
     """
+    number = contracts.get_column("number").to_numpy()
     loan = states.get_column("loan").to_numpy()
+    # Sort the narrow states, not the wide rows: gathers then come out in file order.
+    order = np.lexsort((number[loan], states.get_column("month").to_numpy()))
+    states, loan = states[order], loan[order]
     months = states.get_column("month")
     periods = {m: period_text(m) for m in months.unique().to_list()}
     frame = pl.concat(
@@ -119,4 +123,4 @@ def v1_rows(
         ],
         how="horizontal",
     )
-    return frame.sort("month", "number").select("month", *COLUMNS)
+    return frame.select("month", *COLUMNS)
