@@ -13,13 +13,14 @@ import polars as pl
 from centrale.domain.submission_format import COLUMNS
 from centrale.synth.book import STATUSES, Book
 from centrale.synth.calendar import period_text
+from centrale.synth.clientele import Clientele, style_rates
 from centrale.synth.customers import Customers, customer_refs, rank_within
 from centrale.synth.institutions import style_of
 from centrale.synth.loans import FREQUENCIES, PRODUCTS
 from centrale.synth.persons import Persons
 from centrale.synth.purposes import FLAT_PURPOSES
 from centrale.synth.written_ids import written_ids
-from centrale.synth.written_names import style_rates, written_names
+from centrale.synth.written_names import written_names
 
 
 def borrower_records(
@@ -43,8 +44,8 @@ def borrower_records(
             "person_id": person + 1,
         }
     )
-    names = written_names(names_rng, persons, person, institution, styles)
-    ids = written_ids(ids_rng, persons, person, institution, styles)
+    names = written_names(Clientele(names_rng, persons, person, institution, styles))
+    ids = written_ids(Clientele(ids_rng, persons, person, institution, styles))
     related = pl.Series("relative_of", np.where(relative >= 0, relative + 1, 0)).replace(0, None)
     return pl.concat([keys, names, ids], how="horizontal").with_columns(related)
 

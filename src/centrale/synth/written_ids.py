@@ -16,9 +16,9 @@ import polars as pl
 from numpy.typing import NDArray
 
 from centrale.synth.calendar import day_in_month
-from centrale.synth.institutions import WritingStyle
-from centrale.synth.persons import ACTIVITIES, CIN_PREFIX_TABLE, Persons
-from centrale.synth.written_names import Chance, on_rows, style_rates
+from centrale.synth.clientele import Clientele
+from centrale.synth.persons import ACTIVITIES, CIN_PREFIX_TABLE
+from centrale.synth.written_names import on_rows
 
 #: Written forms of a mobile number, as (pieces of the 9-digit national number, separator).
 PHONE_FORMS: list[tuple[str, list[tuple[int, int]], str]] = [
@@ -33,26 +33,13 @@ PHONE_FORMS: list[tuple[str, list[tuple[int, int]], str]] = [
 ]
 
 
-def written_ids(
-    rng: np.random.Generator,
-    persons: Persons,
-    person: NDArray[np.int64],
-    institution: NDArray[np.int64],
-    styles: list[WritingStyle],
-) -> pl.DataFrame:
+def written_ids(clients: Clientele) -> pl.DataFrame:
     """`cin, birth_date, gender, phone, region, milieu, activity` as each lender writes them.
 
-    >>> from centrale.synth.institutions import style_of
-    >>> from centrale.synth.persons import draw_persons
-    >>> people = draw_persons(np.random.default_rng(0), 3, np.datetime64("2025-01-01"))
-    >>> written_ids(np.random.default_rng(0), people, np.arange(3), np.zeros(3, int),
-    ...             [style_of("AMANA")]).columns
+    >>> written_ids(Clientele.sample(3)).columns
     ['cin', 'birth_date', 'gender', 'phone', 'region', 'milieu', 'activity']
     """
-    n = len(person)
-
-    def chance(field: str) -> NDArray[np.bool_]:
-        return rng.random(n) < style_rates(styles, field, institution)
+    persons, person, chance = clients.persons, clients.person, clients.chance
 
     def unless(missing: NDArray[np.bool_], values: pl.Series) -> pl.Series:
         return values.set(pl.Series(missing), None)
@@ -62,12 +49,10 @@ def written_ids(
 
     return pl.DataFrame(
         {
-            "cin": _cins(rng, persons, person, chance),
-            "birth_date": unless(
-                chance("birth_missing"), pl.Series(_birth_dates(rng, persons, person, chance))
-            ),
+            "cin": _cins(clients),
+            "birth_date": unless(chance("birth_missing"), pl.Series(_birth_dates(clients))),
             "gender": unless(chance("gender_missing"), words(["M", "F"], persons.female[person])),
-            "phone": _phones(rng, persons, person, institution, styles, chance),
+            "phone": _phones(clients),
             "region": unless(
                 chance("region_missing"), pl.Series(persons.region[person]).cast(pl.String)
             ),
@@ -79,10 +64,11 @@ def written_ids(
     )
 
 
-def _cins(rng: np.random.Generator, persons: Persons, person: NDArray, chance: Chance) -> pl.Series:
+def _cins(clients: Clientele) -> pl.Series:
+    persons, person, chance = clients.persons, clients.person, clients.chance
     serial, digits = persons.cin_serial[person].copy(), persons.cin_digits[person]
     slip = np.flatnonzero(chance("cin_typo"))
-    serial[slip] = _slipped(rng, serial[slip], digits[slip])
+    serial[slip] = _slipped(clients.rng, serial[slip], digits[slip])
     spaced, dashed, lower = chance("cin_spaced"), chance("cin_dashed"), chance("cin_lower")
     # Prefix as written (upper or lower case) and separator, from a small table.
     table = [p + sep for p in CIN_PREFIX_TABLE for p in (p, p.lower()) for sep in ("", " ", "-")]
@@ -104,43 +90,31 @@ def _slipped(rng: np.random.Generator, serial: NDArray, digits: NDArray) -> NDAr
     return np.where(swap, swapped, serial + (other - d_low) * low)
 
 
-def _birth_dates(
-    rng: np.random.Generator, persons: Persons, person: NDArray, chance: Chance
-) -> NDArray[np.datetime64]:
-    birth = persons.birth[person]
+def _birth_dates(clients: Clientele) -> NDArray[np.datetime64]:
+    birth = clients.persons.birth[clients.person]
     year = birth.astype("datetime64[Y]").astype(np.int64) + 1970
     month = birth.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (birth - birth.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
-    swap = chance("birth_day_month_swapped") & (day <= 12) & (day != month)
-    shift = chance("birth_year_off") * rng.choice([-1, 1], len(person))
+    swap = clients.chance("birth_day_month_swapped") & (day <= 12) & (day != month)
+    shift = clients.chance("birth_year_off") * clients.rng.choice([-1, 1], len(clients))
     new_month = np.where(swap, day, month)
     new_day = np.where(swap, month, day)
     return day_in_month((year + shift) * 12 + new_month - 1, new_day)
 
 
-def _phones(
-    rng: np.random.Generator,
-    persons: Persons,
-    person: NDArray,
-    institution: NDArray,
-    styles: list[WritingStyle],
-    chance: Chance,
-) -> pl.Series:
-    number = persons.phone[person].copy()
-    old = chance("phone_old_number")
+def _phones(clients: Clientele) -> pl.Series:
+    rng = clients.rng
+    number = clients.persons.phone[clients.person].copy()
+    old = clients.chance("phone_old_number")
     lead = np.where(rng.random(old.sum()) < 0.7, 6, 7)
     number[old] = lead * 10**8 + rng.integers(0, 10**8, old.sum())
-    weights = np.array([s.phone_weights for s in styles])[institution]
-    cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
-    form = (rng.random(len(person))[:, None] > cumulative).sum(axis=1)
-    form = np.minimum(form, len(PHONE_FORMS) - 1)
+    form = clients.pick("phone_weights")
     phones = pl.Series(number).cast(pl.String)
     for index, (lead_text, pieces, sep) in enumerate(PHONE_FORMS):
         parts = [pl.col("v").str.slice(a, b - a) for a, b in pieces]
-        phones = on_rows(
-            phones, form == index, _select(pl.lit(lead_text) + pl.concat_str(parts, separator=sep))
-        )
-    return phones.set(pl.Series(chance("phone_missing")), None)
+        text = pl.lit(lead_text) + pl.concat_str(parts, separator=sep)
+        phones = on_rows(phones, form == index, _select(text))
+    return phones.set(pl.Series(clients.chance("phone_missing")), None)
 
 
 def _select(expr: pl.Expr) -> Callable[[pl.DataFrame], pl.Series]:

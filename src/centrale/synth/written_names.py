@@ -17,20 +17,11 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from centrale.synth.institutions import WritingStyle
+from centrale.synth.clientele import Clientele
 from centrale.synth.names import NameTable, first_names, pick_in_runs, surnames
-from centrale.synth.persons import Persons
-
-#: A yes/no draw per client, at the rate its institution's style gives for a field.
-Chance = Callable[[str], NDArray[np.bool_]]
 
 _PARTICLE = r"^(El|Al|Ben|Bel|Ait|Aït|Ou|Bou|Abou|Es|Et|Ez|En|Er|Ed|Ech)[ -](\S.*)$"
 _ARABIC_FOLDS = {"أ": "ا", "إ": "ا", "آ": "ا", "ة$": "ه", "ى$": "ي", "عبد ال": "عبدال"}
-
-
-def style_rates(styles: list[WritingStyle], field: str, institution: NDArray) -> NDArray:
-    """One style field per client, from the client's institution."""
-    return np.array([getattr(s, field) for s in styles], dtype=np.float64)[institution]
 
 
 def on_rows(
@@ -45,36 +36,17 @@ def on_rows(
     return values.scatter(at, changed)
 
 
-def written_names(
-    rng: np.random.Generator,
-    persons: Persons,
-    person: NDArray[np.int64],
-    institution: NDArray[np.int64],
-    styles: list[WritingStyle],
-) -> pl.DataFrame:
+def written_names(clients: Clientele) -> pl.DataFrame:
     """`last_name, first_name, last_name_ar, first_name_ar` as each client's lender writes.
 
-    >>> from centrale.synth.institutions import style_of
-    >>> from centrale.synth.persons import draw_persons
-    >>> people = draw_persons(np.random.default_rng(0), 3, np.datetime64("2025-01-01"))
-    >>> written_names(np.random.default_rng(0), people, np.arange(3), np.zeros(3, int),
-    ...               [style_of("AMANA")]).columns
+    >>> written_names(Clientele.sample(3)).columns
     ['last_name', 'first_name', 'last_name_ar', 'first_name_ar']
     """
-    n = len(person)
-
-    def rate(field: str) -> NDArray:
-        return style_rates(styles, field, institution)
-
-    def chance(field: str) -> NDArray[np.bool_]:
-        return rng.random(n) < rate(field)
-
-    last = _spelling(rng, surnames(), persons.last[person], persons.last_spelling[person], rate)
-    first = _spelling(
-        rng, first_names(), persons.first[person], persons.first_spelling[person], rate
-    )
-    joins = np.array([s.particle_joins for s in styles])[institution]
-    join = (rng.random(n)[:, None] > np.cumsum(joins, axis=1)).sum(axis=1)
+    rng, persons, person, n = clients.rng, clients.persons, clients.person, len(clients)
+    chance = clients.chance
+    last = _spelling(clients, surnames(), persons.last[person], persons.last_spelling[person])
+    first = _spelling(clients, first_names(), persons.first[person], persons.first_spelling[person])
+    join = clients.pick("particle_joins")
     upper = chance("upper_case")
     # Every written form of every name is in a small table; a client's form is a gather.
     last_text = _surname_forms().gather((last * 3 + join) * 2 + upper)
@@ -104,14 +76,10 @@ def written_names(
 
 
 def _spelling(
-    rng: np.random.Generator,
-    table: NameTable,
-    name: NDArray,
-    official: NDArray,
-    rate: Callable[[str], NDArray],
+    clients: Clientele, table: NameTable, name: NDArray, official: NDArray
 ) -> NDArray[np.int64]:
-    copied = rng.random(len(name)) < rate("official_spelling")
-    by_ear = pick_in_runs(rng, table.first_spelling[name], table.spelling_count[name])
+    copied = clients.chance("official_spelling")
+    by_ear = pick_in_runs(clients.rng, table.first_spelling[name], table.spelling_count[name])
     return np.where(copied, official, by_ear)
 
 
