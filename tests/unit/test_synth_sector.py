@@ -209,3 +209,16 @@ def test_month_file_has_exactly_the_rows_asked(tmp_path: Path) -> None:
     assert valid.get_column("institution_code").unique().to_list() == ["ARDI"]
     assert valid.get_column("period").unique().to_list() == ["2024-06"]
     assert valid.get_column("last_name").str.to_uppercase().equals(valid.get_column("last_name"))
+
+
+def test_progress_reports_each_stage_to_its_end(tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    small = generate_sector(
+        tmp_path, persons=300, months=3, progress=lambda *call: calls.append(call)
+    )
+    finals = {stage: (done, total) for stage, done, total in calls}
+    assert finals == {
+        "personnes": (300, 300),
+        "mois": (3, 3),
+        "fichiers": (len(small.files), len(small.files)),
+    }
