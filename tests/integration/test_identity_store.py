@@ -264,3 +264,28 @@ def test_cli_export_and_show(linked, database_url: str, tmp_path, monkeypatch) -
     assert "Personne" in shown.output and "fiche" in shown.output
     missing = runner.invoke(persons_app, ["show", "999999"])
     assert missing.exit_code == 2
+
+
+def test_resolve_one_record_finds_the_person_despite_slips(linked) -> None:
+    from centrale.identity.lookup import Lookup
+
+    engine, _, truth, people = linked
+    lookup = Lookup(engine)
+    person = people[7]
+    first, last = person["first"], person["last"]
+    assert isinstance(first, tuple) and isinstance(last, tuple)
+    cin = str(person["cin"])
+    slipped = cin[:-2] + cin[-1] + cin[-2]  # two digits swapped
+    born = person["born"]
+    assert isinstance(born, date)
+    found = lookup.resolve(slipped.lower(), (last[1], first[1]), born, str(person["phone"]))
+    assert found and found[0].probability >= 0.9
+    with engine.connect() as conn:
+        expected = conn.execute(
+            select(borrower_records.c.person_id).where(borrower_records.c.id == 8)
+        ).scalar_one()
+    assert truth[8] == 7 and found[0].person_id == expected
+    assert found[0].differing.get("cin") == "one_slip"
+    assert lookup.resolve("ZZ000001", ("Inconnu", "Personne")) == []
+    with pytest.raises(InvalidInput, match="indiquez la CIN"):
+        lookup.resolve("", ("", "x"))

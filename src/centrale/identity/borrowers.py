@@ -38,6 +38,10 @@ def map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Serie
     >>> map_distinct(pl.Series(["a", "b", "a", None]), str.upper).to_list()
     ['A', 'B', 'A', None]
     """
+    if len(series) <= 16:
+        # One-record resolution: a join would cost more than the few calls.
+        values = series.to_list()
+        return pl.Series([None if v is None else fn(v) for v in values], dtype=pl.String)
     distinct = series.drop_nulls().unique()
     mapped = pl.Series([fn(value) for value in distinct.to_list()], dtype=pl.String)
     table = pl.DataFrame({"value": distinct, "mapped": mapped})
