@@ -115,7 +115,7 @@ def _submit(
             0
         ]
         start = len(truth) + 1
-        for offset, (row, pid) in enumerate(zip(rows, pids, strict=True)):
+        for offset, pid in enumerate(pids):
             truth[start + offset] = pid
         conn.execute(
             insert(borrower_records),
@@ -210,7 +210,7 @@ def test_show_explains_the_link_with_fields_that_agreed(linked) -> None:
         ).scalar_one()
     view = show_person(engine, person)
     assert len(view.records) == 2
-    by_model = [r for r in view.records if r["decided_by"] == "model"][0]
+    by_model = next(r for r in view.records if r["decided_by"] == "model")
     assert by_model["probability"] >= 0.9
     assert by_model["levels"]["last_name"] in ("exact", "same_key", "close")
 
@@ -249,7 +249,7 @@ def test_analyst_operations_refuse_bad_input_in_french(linked) -> None:
 
 
 def test_cli_export_and_show(linked, database_url: str, tmp_path, monkeypatch) -> None:
-    engine, _, truth, _ = linked
+    _, _, truth, _ = linked
     monkeypatch.setenv("CENTRALE_DATABASE_URL", database_url)
     runner = CliRunner()
     out = tmp_path / "persons.csv"

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from centrale.domain.cin import normalise_cin
 from centrale.domain.phone import normalise_phone
 from centrale.errors import InvalidInput
-from centrale.identity.borrowers import BorrowerSpec, with_keys
+from centrale.identity.borrowers import BorrowerSpec, with_date_parts
 from centrale.identity.model import Model
 from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store import identity_repo as repo
@@ -76,7 +76,7 @@ class Lookup:
             found = repo.features_by_keys(conn, keys, query["k_cin"][0].to_list())
         if found.is_empty():
             return []
-        found = with_keys(found)
+        found = with_date_parts(found)
         left = query.select([c for c in query.columns if c in found.columns])
         levels = self.spec.compare(left[[0] * len(found)], found)
         probabilities = self.model.probabilities(levels, max(self.registry_size, 1))

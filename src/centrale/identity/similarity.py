@@ -12,9 +12,15 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+#: Below this many pairs, plain Python over lists beats Polars' per-call overhead (one-record
+#: resolution compares a few dozen candidates).
+SMALL = 512
+
 
 def _strings(series: pl.Series) -> list[str]:
-    return series.fill_null("").to_list()
+    if len(series) < SMALL:
+        return ["" if v is None else str(v) for v in series.to_list()]
+    return series.cast(pl.String).fill_null("").to_list()
 
 
 def missing(left: pl.Series, right: pl.Series) -> np.ndarray:
@@ -23,6 +29,9 @@ def missing(left: pl.Series, right: pl.Series) -> np.ndarray:
     >>> missing(pl.Series(["a", None]), pl.Series(["b", "c"])).tolist()
     [False, True]
     """
+    if len(left) < SMALL:
+        pairs = zip(left.to_list(), right.to_list(), strict=True)
+        return np.array([a is None or b is None or a == "" or b == "" for a, b in pairs], bool)
     empty_left = left.is_null() | (left.cast(pl.String) == "")
     empty_right = right.is_null() | (right.cast(pl.String) == "")
     return (empty_left | empty_right).fill_null(True).to_numpy()
@@ -34,6 +43,9 @@ def equal(left: pl.Series, right: pl.Series) -> np.ndarray:
     >>> equal(pl.Series(["a", None]), pl.Series(["a", None])).tolist()
     [True, False]
     """
+    if len(left) < SMALL:
+        pairs = zip(left.to_list(), right.to_list(), strict=True)
+        return np.array([a is not None and a == b for a, b in pairs], dtype=bool)
     return (left == right).fill_null(False).to_numpy()
 
 
@@ -50,7 +62,7 @@ def jaro_winkler(left: pl.Series, right: pl.Series) -> np.ndarray:
         _strings(right),
         scorer=JaroWinkler.normalized_similarity,
         dtype=np.float32,
-        workers=-1,
+        workers=1 if len(left) < SMALL else -1,
     ).astype(np.float64)
     scores[missing(left, right)] = np.nan
     return scores
@@ -65,7 +77,11 @@ def osa_distance(left: pl.Series, right: pl.Series) -> np.ndarray:
     if len(left) == 0:
         return np.zeros(0, dtype=np.int32)
     dist = process.cpdist(
-        _strings(left), _strings(right), scorer=OSA.distance, dtype=np.int32, workers=-1
+        _strings(left),
+        _strings(right),
+        scorer=OSA.distance,
+        dtype=np.int32,
+        workers=1 if len(left) < SMALL else -1,
     )
     dist[missing(left, right)] = -1
     return dist

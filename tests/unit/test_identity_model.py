@@ -1,0 +1,161 @@
+"""The identity model: features (vectorised = scalar), training (EM recovers parameters),
+scoring, the relatives class, and the batch decision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from centrale.domain.birth_date import LEVELS, birth_date_closeness
+from centrale.domain.cin import cin_deletion_keys
+from centrale.identity.borrowers import BorrowerSpec, birth_date_levels, cin_keys, with_keys
+from centrale.identity.decide import decide
+from centrale.identity.linkage import Scored
+from centrale.identity.model import Comparison, Model
+from centrale.identity.seam import RECORD_SCHEMA
+from centrale.identity.train import estimate_classes, estimate_m, estimate_u, train_model
+
+cins = st.builds(
+    lambda p, s: p + s,
+    st.sampled_from(["A", "BK", "EE"]),
+    st.text("0123456789", min_size=4, max_size=8),
+)
+dates = st.one_of(st.none(), st.dates(date(1940, 1, 1), date(2008, 12, 31)))
+names = st.sampled_from(["Mohamed", "El Amrani", "Fatima Zahra", "Ben Ali", "Khadija", None])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(cins, names, names, dates), min_size=17, max_size=40))
+def test_keys_of_one_record_equal_the_vectorised_keys(rows) -> None:
+    records = pl.DataFrame(
+        [
+            {
+                "borrower_record_id": i,
+                "cin_norm": c,
+                "last_name": ln or "x",
+                "first_name": fn or "y",
+                "birth_date": b,
+            }
+            for i, (c, ln, fn, b) in enumerate(rows)
+        ],
+        schema=RECORD_SCHEMA,
+    )
+    features = BorrowerSpec().prepare(records)  # more than 16 rows: the Polars path
+    for i in range(len(features)):
+        one = with_keys(
+            features[i].drop(
+                "year", "month", "day", *[c for c in features.columns if c.startswith("k_")]
+            )
+        )
+        for column in (
+            "year",
+            "month",
+            "day",
+            "k_cin",
+            "k_names_dob",
+            "k_names_md",
+            "k_last_dob",
+            "k_first_dob",
+        ):
+            assert one[column].to_list() == features[i][column].to_list(), column
+
+
+@given(st.lists(cins, min_size=1, max_size=20))
+def test_vectorised_cin_keys_are_the_domain_deletion_keys(values: list[str]) -> None:
+    keys = pl.select(cin_keys(pl.lit(pl.Series(values)))).to_series().to_list()
+    assert [sorted(k) for k in keys] == [sorted(cin_deletion_keys(v)) for v in values]
+
+
+@given(st.lists(st.tuples(dates, dates), min_size=1, max_size=30))
+def test_vectorised_birth_date_levels_are_the_domain_closeness(pairs) -> None:
+    def parts(values):
+        return pl.DataFrame({"birth_date": values}, schema={"birth_date": pl.Date}).select(
+            year=pl.col("birth_date").dt.year().cast(pl.Int32),
+            month=pl.col("birth_date").dt.month().cast(pl.Int32),
+            day=pl.col("birth_date").dt.day().cast(pl.Int32),
+        )
+
+    levels = birth_date_levels(parts([a for a, _ in pairs]), parts([b for _, b in pairs]))
+    for (a, b), level in zip(pairs, levels, strict=True):
+        expected = birth_date_closeness(a, b)
+        assert (level == -1) if expected is None else LEVELS[level] == expected
+
+
+COMPS = [
+    Comparison("a", ("same", "close", "other")),
+    Comparison("b", ("same", "other")),
+    Comparison("c", ("same", "other")),
+]
+TRUE_M = [np.array([0.85, 0.1, 0.05]), np.array([0.9, 0.1]), np.array([0.7, 0.3])]
+TRUE_U = [np.array([0.01, 0.04, 0.95]), np.array([0.05, 0.95]), np.array([0.2, 0.8])]
+
+
+def _draw(rng: np.random.Generator, probs: list[np.ndarray], n: int) -> np.ndarray:
+    return np.column_stack([rng.choice(len(p), n, p=p) for p in probs]).astype(np.int8)
+
+
+def test_em_recovers_m_and_the_share_of_matches_from_the_data() -> None:
+    rng = np.random.default_rng(0)
+    pairs = np.vstack([_draw(rng, TRUE_M, 3000), _draw(rng, TRUE_U, 7000)])
+    u = estimate_u(COMPS, _draw(rng, TRUE_U, 200_000))
+    for found, true in zip(u, TRUE_U, strict=True):
+        assert np.allclose(found, true, atol=0.005)
+    m, share = estimate_m(COMPS, u, pairs)
+    assert abs(share - 0.3) < 0.02
+    for found, true in zip(m, TRUE_M, strict=True):
+        assert np.allclose(found, true, atol=0.03)
+
+
+def test_trained_model_separates_matches_and_survives_json() -> None:
+    rng = np.random.default_rng(1)
+    pairs = np.vstack([_draw(rng, TRUE_M, 2000), _draw(rng, TRUE_U, 8000)])
+    model = train_model(
+        COMPS, _draw(rng, TRUE_U, 100_000), pairs, records=10_000, possible_pairs=5e7
+    )
+    again = Model.from_json(model.to_json())
+    both = np.array([[0, 0, 0], [2, 1, 1], [-1, -1, -1]], dtype=np.int8)
+    probs = again.probabilities(both, 10_000)
+    assert np.allclose(probs, model.probabilities(both, 10_000))
+    assert probs[0] > probs[2] > probs[1]
+    assert again.explain(both[:1]) == [{"a": "same", "b": "same", "c": "same"}]
+
+
+def test_relatives_class_keeps_a_household_apart_from_a_match() -> None:
+    # Relatives share b (surname, phone) but not a (first name): a two-class model reads b's
+    # agreement as a match; the learned third class does not.
+    rng = np.random.default_rng(2)
+    rel = [TRUE_U[0], np.array([0.95, 0.05]), np.array([0.6, 0.4])]
+    pairs = np.vstack([_draw(rng, TRUE_M, 2000), _draw(rng, rel, 3000), _draw(rng, TRUE_U, 5000)])
+    u = estimate_u(COMPS, _draw(rng, TRUE_U, 100_000))
+    m, _ = estimate_m(COMPS, u, _draw(rng, TRUE_M, 2000))
+    share, relatives, r = estimate_classes(COMPS, m, u, pairs, household={"b", "c"})
+    assert r is not None and abs(relatives - 0.3) < 0.05 and abs(share - 0.2) < 0.05
+    assert r[1][0] > 0.9 and np.allclose(r[0], u[0])
+    three = Model(COMPS, m, u, 1.0, r=r, relatives_per_record=1.5)
+    two = Model(COMPS, m, u, 1.0)
+    household = np.array([[2, 0, 0]], dtype=np.int8)
+    assert three.probabilities(household, 100)[0] < two.probabilities(household, 100)[0]
+
+
+def _scored(left, right, probability) -> Scored:
+    frame = pl.DataFrame(
+        {"left": left, "right": right, "weight": probability, "probability": probability},
+        schema_overrides={"left": pl.UInt32, "right": pl.UInt32},
+    )
+    return Scored(frame, np.zeros((len(left), 1), dtype=np.int8))
+
+
+def test_a_group_linked_to_two_registry_persons_is_a_conflict_and_joins_the_strongest() -> None:
+    registry_person = np.array([10, 20, 30])
+    cross = _scored([0, 1, 2], [0, 1, 2], [0.95, 0.99, 0.5])
+    within = _scored([0], [1], [0.97])
+    decision = decide(4, registry_person, cross, within, 0.9)
+    rows = decision.records
+    assert rows["person_id"].to_list() == [20, 20, None, None]
+    assert rows["source"].to_list() == ["new", "registry", None, None]
+    assert rows["group"][2] != rows["group"][3]
+    assert decision.conflicts["person_ids"].to_list() == [[10, 20]]
