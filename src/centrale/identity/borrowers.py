@@ -185,7 +185,7 @@ def _with_keys_small(frame: pl.DataFrame) -> pl.DataFrame:
         born, ln, fn, cin = row["birth_date"], row["ln_key"], row["fn_key"], row["cin"]
         year, month, day = (born.year, born.month, born.day) if born else (None, None, None)
         names = None if ln is None or fn is None else f"{min(ln, fn)}+{max(ln, fn)}"
-        low_high = (min(month, day), max(month, day)) if born else (None, None)
+        low_high = (min(born.month, born.day), max(born.month, born.day)) if born else (None, None)
         row.update(
             year=year,
             month=month,
@@ -196,10 +196,10 @@ def _with_keys_small(frame: pl.DataFrame) -> pl.DataFrame:
             k_last_dob=_key(ln, born),
             k_first_dob=_key(fn, born),
         )
-    schema = {**frame.schema, "year": pl.Int32, "month": pl.Int32, "day": pl.Int32}
-    schema.update({"k_cin": pl.List(pl.String)})
+    schema: dict[str, pl.DataType] = dict(frame.schema)
+    schema.update(year=pl.Int32(), month=pl.Int32(), day=pl.Int32(), k_cin=pl.List(pl.String))
     schema.update(
-        {k: pl.String for k in ("k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")}
+        {k: pl.String() for k in ("k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")}
     )
     return pl.DataFrame(rows, schema=schema)
 
