@@ -67,14 +67,6 @@ def upgrade() -> None:
         sa.Column("match_score", sa.Float(), nullable=True),
         sa.Column("first_period", sa.String(length=7), nullable=False),
         sa.Column("last_period", sa.String(length=7), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["institution_id"],
-            ["institutions.id"],
-            name=op.f("fk_borrower_records_institution_id_institutions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["persons.id"], name=op.f("fk_borrower_records_person_id_persons")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_borrower_records")),
         sa.UniqueConstraint(
             "institution_id",
@@ -101,11 +93,6 @@ def upgrade() -> None:
         sa.Column("installment", sa.BigInteger(), nullable=True),
         sa.Column("frequency", sa.String(length=10), nullable=True),
         sa.Column("purpose", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["institution_id"],
-            ["institutions.id"],
-            name=op.f("fk_contracts_institution_id_institutions"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contracts")),
         sa.UniqueConstraint(
             "institution_id", "contract_ref", name=op.f("uq_contracts_institution_id_contract_ref")
@@ -180,24 +167,6 @@ def upgrade() -> None:
         sa.Column("days_past_due", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["borrower_record_id"],
-            ["borrower_records.id"],
-            name=op.f("fk_snapshots_borrower_record_id_borrower_records"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contracts.id"], name=op.f("fk_snapshots_contract_id_contracts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["institution_id"],
-            ["institutions.id"],
-            name=op.f("fk_snapshots_institution_id_institutions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["submission_id"],
-            ["submissions.id"],
-            name=op.f("fk_snapshots_submission_id_submissions"),
-        ),
         sa.PrimaryKeyConstraint("contract_id", "period", name=op.f("pk_snapshots")),
     )
     with op.batch_alter_table("snapshots", schema=None) as batch_op:
