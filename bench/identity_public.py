@@ -49,7 +49,7 @@ class FebrlSpec:
         "k_gn_pc",
         "k_addr",
     ]
-    max_block = 64
+    max_block: ClassVar[int] = 64
     household: ClassVar[set[str]] = set()
     sessions: ClassVar[list[Session]] = []
 
@@ -74,5 +74,41 @@ class FebrlSpec:
                 text_levels(left["suburb"], right["suburb"], (0.90,)),
                 edit_levels(left["postcode"], right["postcode"], 1),
                 edit_levels(left["state"], right["state"], 0),
+            ]
+        )
+
+
+def read_fake_1000() -> pl.DataFrame:
+    frame = pl.read_csv(DATA / "splink" / "fake_1000_from_splink_demos.csv", infer_schema=False)
+    return frame.with_columns(pl.all().str.strip_chars().str.to_lowercase().replace("", None))
+
+
+class Fake1000Spec:
+    """Splink's fake_1000: first name, surname, date of birth, city, e-mail (a dedupe)."""
+
+    comparisons: ClassVar[list[Comparison]] = [
+        Comparison("first_name", ("exact", "jw92", "jw80", "different")),
+        Comparison("surname", ("exact", "jw92", "jw80", "different")),
+        Comparison("dob", ("exact", "one_edit", "two_edits", "different")),
+        Comparison("city", ("exact", "different")),
+        Comparison("email", ("exact", "jw88", "different")),
+    ]
+    blocking_keys: ClassVar[list[str]] = ["first_name", "surname", "dob", "email", "city"]
+    max_block: ClassVar[int] = 64
+    household: ClassVar[set[str]] = set()
+    sessions: ClassVar[list[Session]] = []
+
+    def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
+        return records
+
+    def compare(self, left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:
+        names = (0.92, 0.80)
+        return np.column_stack(
+            [
+                text_levels(left["first_name"], right["first_name"], names),
+                text_levels(left["surname"], right["surname"], names),
+                edit_levels(left["dob"], right["dob"], 2),
+                edit_levels(left["city"], right["city"], 0),
+                text_levels(left["email"], right["email"], (0.88,)),
             ]
         )

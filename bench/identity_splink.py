@@ -21,7 +21,6 @@ def splink_febrl(
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    logging.getLogger("splink").setLevel(logging.ERROR)
     started = time.perf_counter()
     settings = SettingsCreator(
         unique_id_column_name="rec_id",
@@ -50,7 +49,7 @@ def splink_febrl(
     frames = [
         db.register(frame.to_arrow(), table_name=name) for frame, name in ((a, "a"), (b, "b"))
     ]
-    linker = Linker(frames, settings)
+    linker = Linker(frames, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id")], recall=0.9
     )
