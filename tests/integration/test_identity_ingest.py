@@ -1,0 +1,45 @@
+"""Ingestion with the model resolver: the synthetic sector's files, linked into persons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, select
+
+from centrale.identity.resolver import make_resolver
+from centrale.ingest.pipeline import submit_file
+from centrale.settings import Settings
+from centrale.store.identity_repo import export_links
+from centrale.store.identity_tables import identity_links
+from centrale.store.institutions import add_institution
+from centrale.synth import generate_sector
+
+
+def test_ingestion_links_with_the_model(db: Engine, settings: Settings, tmp_path: Path) -> None:
+    sector = generate_sector(tmp_path / "synth", persons=400, months=1, seed=2, invalid_rate=0.0)
+    resolver = make_resolver(settings)
+    with db.begin() as conn:
+        for code in sector.institutions:
+            add_institution(conn, code, code)
+    for path in sector.files:
+        report = submit_file(db, path, resolver)
+        assert report.status == "accepted", report
+    with db.connect() as conn:
+        links = export_links(conn)
+        evidence = conn.execute(select(identity_links.c.decided_by)).scalars().all()
+    assert links["person_id"].null_count() == 0
+    assert len(evidence) == len(links)
+    truth = pl.read_csv(sector.truth, schema_overrides={"customer_ref": pl.String})
+    joined = links.join(truth, on=["institution_code", "customer_ref"])
+    assert len(joined) == len(links)
+    model, true = joined["person_id"], joined["person_id_right"]
+
+    def pairs(*columns: pl.Series) -> int:
+        sizes = pl.DataFrame(list(columns)).group_by(pl.all()).len()["len"]
+        return int((sizes * (sizes - 1) // 2).sum())
+
+    hits = pairs(model, true)
+    assert pairs(true) > 20  # the sector has persons at several institutions
+    assert hits / pairs(model) >= 0.99  # precision
+    assert hits / pairs(true) >= 0.95  # recall
