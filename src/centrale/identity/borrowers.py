@@ -4,11 +4,14 @@ Features come from the domain normalisers (`centrale.domain`), applied once per 
 value (a registry has few distinct names), so batch and one-record resolution share them.
 
 Blocking keys, each chosen to bring back a kind of miss that an exact CIN join leaves:
-- the CIN and its deletion keys (one digit mistyped, dropped, or two digits swapped);
+- the CIN;
+- its deletion keys (one digit mistyped, dropped, or two digits swapped), when the names
+  start with the same letters;
 - the phone;
 - both name keys in either order with the birth date, day and month in either order;
 - both name keys with the day and month (the year mistyped);
-- one name key with the exact birth date (the other name misspelled beyond its key).
+- one name key with the exact birth date and the other name's first letter (the other
+  name misspelled beyond its key).
 """
 
 from __future__ import annotations
@@ -50,17 +53,26 @@ def map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Serie
     return frame.join(table, on="value", how="left", maintain_order="left")["mapped"]
 
 
-def cin_keys(cin: pl.Expr) -> pl.Expr:
-    """The CIN and its deletion keys (`centrale.domain.cin.cin_deletion_keys`), as a list."""
+def cin_keys(cin: pl.Expr, tag: pl.Expr) -> pl.Expr:
+    """The CIN and its deletion keys (`centrale.domain.cin.cin_deletion_keys`), each tagged
+    with `tag` (`key|tag`), as a list."""
     prefix = cin.str.extract(r"^([A-Z]*)", 1)
     serial = cin.str.extract(r"^[A-Z]*([0-9].*)$", 1)
     deleted = [
         pl.when(serial.str.len_chars() > i).then(
-            pl.concat_str(prefix, serial.str.slice(0, i), serial.str.slice(i + 1))
+            pl.concat_str(prefix, serial.str.slice(0, i), serial.str.slice(i + 1), pl.lit("|"), tag)
         )
         for i in range(MAX_SERIAL)
     ]
-    return pl.concat_list([cin, *deleted]).list.drop_nulls()
+    return pl.concat_list([pl.concat_str(cin, pl.lit("|"), tag), *deleted]).list.drop_nulls()
+
+
+def initials(last_key: pl.Expr, first_key: pl.Expr) -> pl.Expr:
+    """The first letters of both name keys, in either order: CINs a slip apart are compared
+    only when the names start alike, or a registry's dense CIN serials would pair everyone
+    with a few strangers."""
+    a, b = last_key.str.slice(0, 1), first_key.str.slice(0, 1)
+    return pl.concat_str(pl.min_horizontal(a, b), pl.max_horizontal(a, b))
 
 
 def _date_key(names: pl.Expr, *parts: pl.Expr) -> pl.Expr:
@@ -83,6 +95,7 @@ class BorrowerSpec:
         Comparison("region", ("same", "different")),
     ]
     blocking_keys: ClassVar[list[str]] = [
+        "cin",
         "k_cin",
         "phone",
         "k_names_dob",
@@ -154,11 +167,11 @@ def with_keys(frame: pl.DataFrame) -> pl.DataFrame:
     )
     dob = pl.col("birth_date").cast(pl.String)
     return frame.with_columns(
-        k_cin=cin_keys(pl.col("cin")),
+        k_cin=cin_keys(pl.col("cin"), initials(pl.col("ln_key"), pl.col("fn_key"))),
         k_names_dob=_date_key(names, pl.col("year").cast(pl.String), low, high),
         k_names_md=_date_key(names, month_day),
-        k_last_dob=_date_key(pl.col("ln_key"), dob),
-        k_first_dob=_date_key(pl.col("fn_key"), dob),
+        k_last_dob=_date_key(pl.col("ln_key"), dob, pl.col("fn_key").str.slice(0, 1)),
+        k_first_dob=_date_key(pl.col("fn_key"), dob, pl.col("ln_key").str.slice(0, 1)),
     )
 
 
@@ -190,11 +203,11 @@ def _with_keys_small(frame: pl.DataFrame) -> pl.DataFrame:
             year=year,
             month=month,
             day=day,
-            k_cin=None if cin is None else _cin_keys_small(cin),
+            k_cin=[] if cin is None or names is None else _cin_keys_small(cin, ln, fn),
             k_names_dob=_key(names, year, *low_high),
             k_names_md=_key(names, f"{month}-{day}" if born else None),
-            k_last_dob=_key(ln, born),
-            k_first_dob=_key(fn, born),
+            k_last_dob=_key(ln, born, fn[:1] if fn else None),
+            k_first_dob=_key(fn, born, ln[:1] if ln else None),
         )
     schema: dict[str, pl.DataType] = dict(frame.schema)
     schema.update(year=pl.Int32(), month=pl.Int32(), day=pl.Int32(), k_cin=pl.List(pl.String))
@@ -204,16 +217,15 @@ def _with_keys_small(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def _cin_keys_small(cin: str) -> list[str]:
+def _cin_keys_small(cin: str, ln: str, fn: str) -> list[str]:
+    tag = "".join(sorted((ln[:1], fn[:1])))
     prefix = re.match(r"^[A-Z]*", cin)
     head = prefix.group(0) if prefix else ""
     serial = cin[len(head) :]
-    if not serial[:1].isdigit():
-        return [cin]
-    return [
-        cin,
-        *(head + serial[:i] + serial[i + 1 :] for i in range(min(len(serial), MAX_SERIAL))),
-    ]
+    keys = [cin]
+    if serial[:1].isdigit():
+        keys += [head + serial[:i] + serial[i + 1 :] for i in range(min(len(serial), MAX_SERIAL))]
+    return [f"{key}|{tag}" for key in keys]
 
 
 def birth_date_levels(left: pl.DataFrame, right: pl.DataFrame) -> np.ndarray:
