@@ -76,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="small sizes, a few seconds")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     persons = 3_000 if args.smoke else 50_000
     registry = 20_000 if args.smoke else 1_000_000
     queries = 200 if args.smoke else 2_000
@@ -139,6 +140,12 @@ def main() -> None:
     ]
     for line in lines[-5:]:
         print(line)
+    lines += [
+        "",
+        f"Machine load average (1 min) at the start and end of the run: "
+        f"{load_before:.1f} and {os.getloadavg()[0]:.1f}; above 2 means other work shared "
+        "the 2 cores during the figures.",
+    ]
     write_docs(lines, "uv run python bench/identity.py" + (" --smoke" if args.smoke else ""))
 
 

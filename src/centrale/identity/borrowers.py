@@ -175,16 +175,6 @@ def with_keys(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def with_date_parts(frame: pl.DataFrame) -> pl.DataFrame:
-    """The birth date's year, month and day: all that candidates need to be compared."""
-    born = pl.col("birth_date")
-    return frame.with_columns(
-        year=born.dt.year().cast(pl.Int32),
-        month=born.dt.month().cast(pl.Int32),
-        day=born.dt.day().cast(pl.Int32),
-    )
-
-
 def _key(*parts: object) -> str | None:
     return None if any(p is None for p in parts) else "|".join(str(p) for p in parts)
 

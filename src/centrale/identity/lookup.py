@@ -18,10 +18,12 @@ from sqlalchemy import Engine
 from centrale.domain.cin import normalise_cin
 from centrale.domain.phone import normalise_phone
 from centrale.errors import InvalidInput
-from centrale.identity.borrowers import BorrowerSpec, with_date_parts
+from centrale.identity.borrowers import BorrowerSpec
 from centrale.identity.model import Model
 from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store import identity_repo as repo
+
+_FOUND_SCHEMA = {**repo.FEATURE_SCHEMA, "year": pl.Int32(), "month": pl.Int32(), "day": pl.Int32()}
 
 
 @dataclass
@@ -70,13 +72,20 @@ class Lookup:
         if self.model is None:
             return []
         query = self._features(cin_norm, names, birth_date, phone, names_ar)
-        keys = {column: [query[column][0]] for column in repo.KEY_COLUMNS}
-        keys = {column: values for column, values in keys.items() if values[0] is not None}
+        first = query.row(0, named=True)
+        keys = {c: first[c] for c in repo.KEY_COLUMNS if first[c] is not None}
         with self.engine.connect() as conn:
-            found = repo.features_by_keys(conn, keys, query["k_cin"][0].to_list())
-        if found.is_empty():
+            rows = repo.features_for_one(conn, keys, first["k_cin"])
+        if not rows:
             return []
-        found = with_date_parts(found)
+        for row in rows:
+            born = row["birth_date"]
+            row.update(
+                year=born.year if born else None,
+                month=born.month if born else None,
+                day=born.day if born else None,
+            )
+        found = pl.DataFrame(rows, schema=_FOUND_SCHEMA)
         left = query.select([c for c in query.columns if c in found.columns])
         levels = self.spec.compare(left[[0] * len(found)], found)
         probabilities = self.model.probabilities(levels, max(self.registry_size, 1))

@@ -89,14 +89,21 @@ def _key_rows(features: SparkFrame, keys: list[str], max_block: int) -> SparkFra
     parts = []
     for key in keys:
         values = F.col(key) if key == "k_cin" else F.array(F.col(key))
-        tagged = F.transform(values, lambda v: F.concat(F.lit(f"{key}:"), v))
-        parts.append(features.select("borrower_record_id", F.explode(tagged).alias("key")))
+        parts.append(
+            features.select("borrower_record_id", F.explode(_tag(values, key)).alias("key"))
+        )
     rows = parts[0]
     for part in parts[1:]:
         rows = rows.unionByName(part)
     rows = rows.where("key IS NOT NULL").distinct()
     rows = rows.withColumn("size", F.count("*").over(Window.partitionBy("key")))
     return rows.where(F.col("size") <= max_block).drop("size")
+
+
+def _tag(values: Any, key: str) -> Any:
+    from pyspark.sql import functions as F
+
+    return F.transform(values, lambda v: F.concat(F.lit(f"{key}:"), v))
 
 
 def candidate_pairs(spec: BorrowerSpec, new: SparkFrame, registry: SparkFrame | None) -> SparkFrame:

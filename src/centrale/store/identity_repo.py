@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
 from centrale.store.bulk import insert_frame, read_frame
 from centrale.store.identity_tables import (
@@ -77,6 +80,41 @@ def features_by_keys(
         return pl.DataFrame(schema=FEATURE_SCHEMA)
     frame = pl.concat(frames).unique("borrower_record_id", maintain_order=True)
     return _typed(frame)
+
+
+@lru_cache(maxsize=64)
+def _one_record_sql(columns: tuple[str, ...], cin_keys: int) -> TextClause:
+    names = ", ".join(FEATURE_SCHEMA)
+    conditions = [f"{column} = :{column}" for column in columns]
+    if cin_keys:
+        marks = ", ".join(f":k{i}" for i in range(cin_keys))
+        conditions.append(
+            "borrower_record_id IN (SELECT borrower_record_id FROM identity_cin_keys "
+            f"WHERE key IN ({marks}))"
+        )
+    return text(f"SELECT {names} FROM identity_features WHERE {' OR '.join(conditions)}")
+
+
+def features_for_one(
+    conn: Connection, keys: Mapping[str, str], cin_keys: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Feature rows (as dicts, birth dates as dates) sharing a key with one identity: the
+    inquiry path, where a statement built once per shape saves more than the query costs.
+    """
+    columns = tuple(sorted(keys))
+    if not columns and not cin_keys:
+        return []
+    params: dict[str, Any] = dict(keys)
+    params.update({f"k{i}": key for i, key in enumerate(cin_keys)})
+    rows = conn.execute(_one_record_sql(columns, len(cin_keys)), params).mappings().all()
+    out = []
+    for row in rows:
+        record = dict(row)
+        born = record["birth_date"]
+        if isinstance(born, str):
+            record["birth_date"] = date.fromisoformat(born[:10])
+        out.append(record)
+    return out
 
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
