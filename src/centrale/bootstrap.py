@@ -17,16 +17,24 @@ class App:
 
     settings: Settings
     engine: Engine
-    resolver: IdentityResolver = field(default_factory=lambda: _default_resolver())
+    resolver: IdentityResolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.resolver = make_resolver(self.settings)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def _default_resolver() -> IdentityResolver:
-    from centrale.identity.cin_resolver import CinResolver
+def make_resolver(settings: Settings) -> IdentityResolver:
+    """The identity resolver the settings ask for (`identity_resolver`)."""
+    if settings.identity_resolver == "cin":
+        from centrale.identity.cin_resolver import CinResolver
 
-    return CinResolver()
+        return CinResolver()
+    from centrale.identity.resolver import make_resolver as model_resolver
+
+    return model_resolver(settings)
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> App:

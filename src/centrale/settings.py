@@ -7,6 +7,7 @@ Every field has a default and a description (a test holds this).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     cross_indebtedness: float = Field(
         0.15,
         description="Share of synthetic borrowers who hold loans at several institutions.",
+    )
+    identity_resolver: Literal["model", "cin"] = Field(
+        "model",
+        description="How borrower records are linked to persons: `model` (the probabilistic "
+        "model over CIN, names, birth date and phone) or `cin` (the normalised CIN alone).",
     )
     identity_threshold: float = Field(
         0.9,

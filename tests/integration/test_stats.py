@@ -37,7 +37,13 @@ def test_figures_follow_the_definitions(two_lenders: App, tmp_path: Path) -> Non
     ]
     attawfiq = [
         # person A again, at a second lender: cross-indebted
-        v1_row(11, institution_code="ATTAWFIQ", cin="BE100001", outstanding="2000"),
+        v1_row(
+            1,
+            institution_code="ATTAWFIQ",
+            contract_ref="T00011",
+            customer_ref="T00011",
+            outstanding="2000",
+        ),
         # person E: 120 days late (PAR30 and PAR90)
         v1_row(
             12,

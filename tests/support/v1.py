@@ -10,21 +10,48 @@ from typing import Any
 from centrale.domain.submission_format import COLUMNS
 
 
+_LAST = [
+    ("El Amrani", "العمراني"),
+    ("Bennani", "بناني"),
+    ("Tazi", "التازي"),
+    ("Alaoui", "العلوي"),
+    ("Idrissi", "الإدريسي"),
+    ("Berrada", "برادة"),
+    ("Filali", "الفيلالي"),
+    ("Chraibi", "الشرايبي"),
+]
+_FIRST = [
+    ("Mohamed", "محمد"),
+    ("Fatima", "فاطمة"),
+    ("Youssef", "يوسف"),
+    ("Khadija", "خديجة"),
+    ("Hassan", "حسن"),
+    ("Nezha", "نزهة"),
+    ("Driss", "إدريس"),
+]
+
+
 def v1_row(n: int = 1, **overrides: Any) -> dict[str, str]:
-    """A valid row of AMANA's January 2025 file; `n` varies the references and the CIN."""
+    """A valid row of AMANA's January 2025 file; `n` makes a different borrower and contract.
+
+    Each `n` gets its own references, CIN, name, birth date and phone, so that the identity
+    model sees distinct people, as in a real file.
+    """
+    last, last_ar = _LAST[n % len(_LAST)]
+    first, first_ar = _FIRST[(n // len(_LAST)) % len(_FIRST)]
     row = {
         "institution_code": "AMANA",
         "period": "2025-01",
         "contract_ref": f"C{n:05d}",
         "customer_ref": f"K{n:05d}",
         "cin": f"BE{100000 + n}",
-        "last_name": "El Amrani",
-        "first_name": "Mohamed",
-        "last_name_ar": "العمراني",
-        "first_name_ar": "محمد",
-        "birth_date": "1980-04-12",
+        "last_name": last,
+        "first_name": first,
+        "last_name_ar": last_ar,
+        "first_name_ar": first_ar,
+        "birth_date": f"{1950 + n % 45}-{1 + n % 12:02d}-{1 + n % 28:02d}",
         "gender": "M",
-        "phone": "0612345678",
+        "phone": f"06{10000000 + n * 7919 % 89999999:08d}",
         "region": "6",
         "milieu": "U",
         "activity": "commerce",
