@@ -112,8 +112,12 @@ def run_resolve(registry_size: int, queries: int) -> dict[str, float]:
         _fill(engine, spec.prepare(registry_raw), model)
         filled = time.perf_counter() - started
         lookup = Lookup(engine)
-        asked = batch_raw.filter(pl.col("person_id") <= registry_size).head(queries)
+        known = batch_raw.filter(pl.col("person_id") <= registry_size)
+        asked = known.head(queries)
         latencies, hits = [], 0
+        # A serving process is warm: the first calls (imports, caches) are not timed.
+        for row in known.tail(100).iter_rows(named=True):
+            lookup.resolve(row["cin_norm"] or "X0", (row["last_name"], row["first_name"]))
         for row in asked.iter_rows(named=True):
             began = time.perf_counter()
             found = lookup.resolve(
