@@ -181,8 +181,8 @@ def stats(
 
 def _register_sub_apps() -> None:
     # Imported here so that each feature package owns its own commands.
-    from centrale.cli_persons import persons_app
     from centrale.cli_sector import register_sector_commands
+    from centrale.identity.cli import persons_app
     from centrale.review.cli import review_app
 
     app.add_typer(persons_app, name="persons")

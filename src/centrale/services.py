@@ -16,14 +16,12 @@ from centrale.risk import stats as _stats
 from centrale.risk.stats import SectorStats
 from centrale.store import institutions as institution_store
 from centrale.store import submissions as submission_store
-from centrale.store.bulk import read_frame
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 __all__ = [
     "SectorStats",
     "add_institution",
-    "export_persons",
     "list_institutions",
     "sector_series",
     "sector_stats",
@@ -96,22 +94,3 @@ def sector_stats(app: App, period: str | None = None) -> SectorStats | None:
 def sector_series(app: App) -> list[SectorStats]:
     """The barometer of every month of the registry, oldest first."""
     return _stats.sector_series(app.engine)
-
-
-def export_persons(app: App, out: Path) -> int:
-    """Write one row per borrower record: institution_code, customer_ref, person_id, score."""
-    with app.engine.connect() as conn:
-        frame = read_frame(
-            conn,
-            "SELECT i.code AS institution_code, b.customer_ref, b.person_id, b.match_score "
-            "FROM borrower_records b JOIN institutions i ON i.id = b.institution_id "
-            "ORDER BY i.code, b.customer_ref",
-            schema={
-                "institution_code": pl.String(),
-                "customer_ref": pl.String(),
-                "person_id": pl.Int64(),
-                "match_score": pl.Float64(),
-            },
-        )
-    frame.write_csv(out)
-    return frame.height
