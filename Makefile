@@ -39,6 +39,7 @@ typecheck: setup
 bench: setup
 	$(UV) run python bench/ingest.py
 	$(UV) run python bench/identity.py
+	$(UV) run python bench/review.py
 
 clean:
 	rm -rf .venv centrale.db* synth
