@@ -6,7 +6,7 @@ UV := $(HOME)/.local/bin/uv
 endif
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck bench system-deps clean
+.PHONY: setup demo test lint typecheck bench bench-smoke system-deps clean
 
 $(UV):
 	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
@@ -28,6 +28,13 @@ test: setup system-deps
 	$(UV) run ruff format --check src tests bench
 	$(UV) run mypy
 	$(UV) run pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(MAKE) bench-smoke
+
+# A few seconds of each benchmark, so that CI keeps them running; figures are not written.
+bench-smoke: setup
+	$(UV) run python bench/ingest.py --smoke
+	$(UV) run python bench/identity.py --smoke
+	$(UV) run python bench/review.py --smoke
 
 lint: setup
 	$(UV) run ruff check src tests bench
