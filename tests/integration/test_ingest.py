@@ -30,7 +30,10 @@ def test_valid_file_is_loaded_whole(amana: App, tmp_path: Path) -> None:
     rows = [v1_row(n) for n in range(1, 6)]
     report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
     assert (report.status, report.rows, report.accepted, report.rejected) == (
-        "accepted", 5, 5, 0,
+        "accepted",
+        5,
+        5,
+        0,
     )
     assert report.problems == []
     assert count(amana, snapshots) == 5
@@ -145,9 +148,11 @@ def test_corrected_file_replaces_the_month(amana: App, tmp_path: Path) -> None:
             .join(contracts, contracts.c.id == snapshots.c.contract_id)
             .order_by(contracts.c.contract_ref)
         ).all()
-        current = conn.execute(
-            select(submissions.c.id).where(submissions.c.is_current.is_(True))
-        ).scalars().all()
+        current = (
+            conn.execute(select(submissions.c.id).where(submissions.c.is_current.is_(True)))
+            .scalars()
+            .all()
+        )
     assert rows == [("C00001", 4000), ("C00002", 5400)]
     assert current == [report.submission_id]
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from centrale.domain.submission_format import COLUMNS
 
-
 _LAST = [
     ("El Amrani", "العمراني"),
     ("Bennani", "بناني"),
