@@ -7,12 +7,17 @@ migrated once into a template database, then each test gets a fresh copy of the 
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+
+# Rich fixes the CLI consoles' width from COLUMNS when centrale.terminal is first imported;
+# a wide, fixed width keeps the lines tests read whole, whatever terminal (or none) CI has.
+os.environ["COLUMNS"] = "250"
 
 from centrale.bootstrap import App
 from centrale.settings import Settings

@@ -171,7 +171,6 @@ def cli_app(mail_app: App, monkeypatch: pytest.MonkeyPatch) -> App:
     for name, value in mail_app.settings.model_dump().items():
         if value is not None:
             monkeypatch.setenv(f"CENTRALE_{name.upper()}", str(value))
-    monkeypatch.setenv("COLUMNS", "250")  # keep Rich from wrapping the lines tests read
     return mail_app
 
 

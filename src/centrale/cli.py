@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from centrale import services
@@ -22,6 +21,7 @@ from centrale.cli_format import (
     rows_in_file,
 )
 from centrale.errors import CentraleError
+from centrale.terminal import console, err_console
 
 app = typer.Typer(
     help="Centrale des risques du microcrédit et revue Flash-back.",
@@ -34,8 +34,6 @@ submissions_app = typer.Typer(help="Soumissions mensuelles reçues.", no_args_is
 app.add_typer(institutions_app, name="institutions")
 app.add_typer(submissions_app, name="submissions")
 
-console = Console()
-err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from centrale import services
 from centrale.bootstrap import bootstrap
 from centrale.cli_format import print_barometer, progress_bar, rows_in_file, thousands
 from centrale.errors import CentraleError
-
-console = Console()
+from centrale.terminal import console
 
 
 def register_sector_commands(app: typer.Typer) -> None:

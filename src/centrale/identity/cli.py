@@ -9,16 +9,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from centrale.bootstrap import bootstrap
 from centrale.errors import CentraleError
 from centrale.identity import persons
+from centrale.terminal import console, err_console
 
 persons_app = typer.Typer(help="Personnes du registre.", no_args_is_help=True)
-console = Console()
-err_console = Console(stderr=True)
 
 #: French names of the comparisons and of their levels, for `persons show`.
 FIELDS = {

@@ -10,14 +10,13 @@ from functools import wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from centrale.bootstrap import App
 from centrale.review.cli_delivery import register_delivery_commands
+from centrale.terminal import console
 
 review_app = typer.Typer(help="La revue hebdomadaire Flash-back.", no_args_is_help=True)
-console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -11,7 +11,6 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from centrale.bootstrap import App
@@ -19,8 +18,8 @@ from centrale.errors import InvalidInput
 from centrale.review.cli_returns import when as _when
 from centrale.review.sends import SendReport
 from centrale.review.subscribers import DEFAULT_LIST
+from centrale.terminal import console
 
-console = Console()
 STATUS_FR = {
     "new": "nouveau",
     "scheduled": "programmé",

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
+from centrale.terminal import console
 
 
 def when(moment: datetime | None) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from centrale.errors import InvalidInput
@@ -24,8 +23,8 @@ from centrale.review.subscriber_data import (
 )
 from centrale.review.subscriber_import import import_subscribers
 from centrale.review.subscribers import DEFAULT_LIST, Signup, find_by_email, load, subscribe
+from centrale.terminal import console
 
-console = Console()
 STATUSES = {"pending": "en attente", "active": "actif", "unsubscribed": "désabonné"}
 ListOption = Annotated[str, typer.Option("--list", help="Code de la liste.")]
 
