@@ -32,9 +32,9 @@ from heldout import heldout_records
 from identity_eval import Quality, dedupe, moroccan_quality, pair_quality, seam_records
 from identity_public import Fake1000Spec, FebrlSpec, read_fake_1000, read_febrl
 from identity_splink import splink_febrl
+from report import machine, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "benchmarks.md"
 THRESHOLD = Settings(database_url="sqlite://").identity_threshold
 
 
@@ -146,31 +146,15 @@ def main() -> None:
         f"{load_before:.1f} and {os.getloadavg()[0]:.1f}; above 2 means other work shared "
         "the 2 cores during the figures.",
     ]
-    write_docs(lines, "uv run python bench/identity.py" + (" --smoke" if args.smoke else ""))
-
-
-def write_docs(lines: list[str], command: str) -> None:
-    """Replace this benchmark's section of docs/benchmarks.md (create it if missing)."""
-    cores = os.cpu_count()
-    body = "\n".join(
-        [
-            "<!-- bench:identity -->",
-            "## Identity resolution",
-            "",
-            f"Command: `{command}` ({cores} cores, {time.strftime('%Y-%m-%d')}).",
-            "",
-            *lines,
-            "<!-- /bench:identity -->",
-        ]
-    )
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    start, end = "<!-- bench:identity -->", "<!-- /bench:identity -->"
-    if start in text and end in text:
-        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + body + "\n"
-    DOCS.parent.mkdir(exist_ok=True)
-    DOCS.write_text(text)
+    if args.smoke:
+        return  # a smoke run keeps CI exercising the code; its figures are not the record
+    heading = [
+        "## Identity resolution",
+        "",
+        f"Command: `uv run python bench/identity.py` ({machine()}).",
+        "",
+    ]
+    write_section("identity", "\n".join(heading + lines))
 
 
 if __name__ == "__main__":

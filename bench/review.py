@@ -16,16 +16,15 @@ import argparse
 import random
 import re
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from centrale.review.dedup import Document, near_duplicate_groups
 from centrale.review.intake import extract_page
 from centrale.review.ranking import bm25
+from report import machine, write_section
 
 ROOT = Path(__file__).parents[1]
 PAGES = ROOT / "src" / "centrale" / "review" / "demo_data" / "pages"
-DOCS = ROOT / "docs" / "benchmarks.md"
 OFF_TOPIC = {
     "lematin-raja-derby",
     "lematin-couscous",
@@ -116,18 +115,6 @@ def ranking_quality() -> dict[str, float]:
     }
 
 
-def write_section(lines: list[str]) -> None:
-    start, end = "<!-- bench:review -->", "<!-- /bench:review -->"
-    body = "\n".join([start, *lines, end])
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if start in text and end in text:
-        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="2000,10000")
@@ -138,7 +125,7 @@ def main() -> None:
         "## Review: near-duplicate clustering and relevance ranking",
         "",
         f"Command: `uv run python bench/review.py --sizes {','.join(map(str, sizes))}` "
-        f"({datetime.now(UTC):%Y-%m-%d}, 2 cores).",
+        f"({machine()}).",
         "",
         "| step | items | seconds | items/s | precision | recall |",
         "|---|---:|---:|---:|---:|---:|",
@@ -163,7 +150,7 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if not args.smoke:
-        write_section(lines)
+        write_section("review", "\n".join(lines))
 
 
 if __name__ == "__main__":
