@@ -149,9 +149,11 @@ def test_send_dry_run_then_send_then_nothing_twice(
     ]
     for mail in mail_sink.received:
         assert dkim_key.verify(mail.data)
-        assert mail.message["Subject"] == "Flash-back N° 118 – Du 2 février au 5 avril 2015"
-    arabic = mail_sink.to("badr@exemple.ma")[0].message.get_body(("plain",)).get_content()
-    assert "إلغاء الاشتراك" in arabic  # the footer in the subscriber's language
+    [french] = mail_sink.to("ali@exemple.ma")
+    assert french.message["Subject"] == "Flash-back N° 118 – Du 2 février au 5 avril 2015"
+    [arabic] = mail_sink.to("badr@exemple.ma")  # the Arabic edition, footer included
+    assert arabic.message["Subject"] == "فلاش باك العدد 118 – من 2 فبراير إلى 5 أبريل 2015"
+    assert "إلغاء الاشتراك" in arabic.message.get_body(("plain",)).get_content()
 
     assert "envoyés maintenant : 0 (en tout : 2)" in review("send", "118")
     assert len(mail_sink.received) == 2

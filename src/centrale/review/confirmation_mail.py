@@ -1,7 +1,8 @@
 """The double opt-in e-mail: a signed, expiring link that the address's owner must open.
 
-Written from two templates (text and HTML) and sent at once through the same outbox as the
-issues, DKIM-signed, without list headers (it is not a list message).
+Written from two templates (text and HTML) in the language chosen at sign-up (`confirm.txt`
+in French, `confirm.ar.txt` in Arabic, right to left) and sent at once through the same outbox
+as the issues, DKIM-signed, without list headers (it is not a list message).
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from centrale.review.smtp_transport import SmtpTransport
 from centrale.review.subscribers import Subscriber
 
 TEMPLATES = Path(__file__).parent / "templates" / "subscriber_mail"
-SUBJECT = "Confirmez votre abonnement à Flash-back"
+# Subject and template suffix per language; a language without its own falls back to French.
+SUBJECTS = {
+    "fr": "Confirmez votre abonnement à Flash-back",
+    "ar": "أكِّدوا اشتراككم في نشرة «فلاش باك»",
+}
+SUFFIXES = {"fr": "", "ar": ".ar"}
 
 
 @cache
@@ -32,18 +38,20 @@ def _environment() -> Environment:
 
 
 def confirmation_content(outbox: Outbox, subscriber: Subscriber) -> Content:
-    """The confirmation mail of one subscriber, both parts carrying their signed link."""
+    """The confirmation mail of one subscriber in their language, both parts carrying their link."""
     values = {
         "name": subscriber.name,
         "email": subscriber.email,
         "confirm_url": outbox.confirm_url(subscriber.id, subscriber.email),
         "hours": outbox.settings.confirm_link_hours,
     }
+    language = subscriber.language if subscriber.language in SUBJECTS else "fr"
+    suffix = SUFFIXES[language]
     env = _environment()
     return Content(
-        subject=SUBJECT,
-        html=env.get_template("confirm.html").render(values),
-        text=env.get_template("confirm.txt").render(values),
+        subject=SUBJECTS[language],
+        html=env.get_template(f"confirm{suffix}.html").render(values),
+        text=env.get_template(f"confirm{suffix}.txt").render(values),
     )
 
 

@@ -1,8 +1,11 @@
 """Where delivery meets the issues: which issue a number names, and its per-recipient e-mail.
 
-The issue is assembled once (`issue_view`); each recipient then gets the rendered HTML and
-text with their own unsubscribe and preference links in the footer, in their language when
-the review has words for it, else in the issue's.
+Each recipient receives the edition in their language (`centrale.review.editions`: the
+Arabic one right to left), its subject in that language, and their own unsubscribe and
+preference links in the footer. When that edition cannot be produced (the editor wrote an
+introduction or disclaimer of their own, which has no translation) they receive the issue's
+own edition, French for a French issue, with the footer still in their language. Each edition
+is assembled once per send.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from sqlalchemy import Engine, select
 
 from centrale.bootstrap import App
 from centrale.errors import InvalidInput
-from centrale.review.composition import issue_view
 from centrale.review.delivery import Renderer
+from centrale.review.editions import Editions
 from centrale.review.errors import UnknownIssue
 from centrale.review.feeds_out import issue_url
 from centrale.review.rendering import (
@@ -61,21 +64,23 @@ def issue_number(engine: Engine, issue_id: int) -> int:
 
 
 def issue_renderer(app: App, issue_id: int) -> Renderer:
-    """A renderer for `send_issue`: the issue assembled once, a footer per recipient.
+    """A renderer for `send_issue`: the edition in the recipient's language, their footer.
 
     >>> send_issue(app, issue_id, issue_renderer(app, issue_id))  # doctest: +SKIP
     """
-    issue = issue_view(app.engine, issue_id)
-    subject = email_subject(issue)
-    web_url = issue_url(app.settings.public_url, issue.number)
+    editions = Editions(app.engine, issue_id)
+    web_url = issue_url(app.settings.public_url, editions.original.number)
 
     def render(unsubscribe_url: str, preferences_url: str, lang: str) -> EmailContent:
+        issue = editions.for_reader(lang)
         footer = Footer(
             unsubscribe_url,
             preferences_url,
             web_url,
             lang if lang in EDITIONS else issue.language,
         )
-        return EmailContent(subject, render_email_html(issue, footer), render_text(issue, footer))
+        return EmailContent(
+            email_subject(issue), render_email_html(issue, footer), render_text(issue, footer)
+        )
 
     return render
