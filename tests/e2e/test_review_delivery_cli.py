@@ -60,6 +60,8 @@ def test_add_confirm_list_show_and_remove_a_subscriber(
     confirm(cli_app.engine, claim.subscriber_id, claim.digest, origin="confirm_page")
     listing = review("subscribers", "list", "--status", "active", "--segment", "press")
     assert "nadia@amc.ma" in listing and "1 abonné(s)." in listing
+    # The column names the suppression list: « supprimé » is kept for deleted subscribers.
+    assert "liste d'exclusion" in listing and "supprim" not in listing
 
     shown = json.loads(review("subscribers", "show", "nadia@amc.ma"))
     assert [e["event"] for e in shown["consent_events"]] == ["signup", "confirm"]
@@ -72,9 +74,9 @@ def test_add_confirm_list_show_and_remove_a_subscriber(
 
     review("subscribers", "add", "jamais.confirme@exemple.ma")
     kept = review("subscribers", "purge-pending")
-    assert "0 inscription(s) non confirmée(s) depuis 30 jours effacée(s)." in kept
+    assert "0 inscription(s) non confirmée(s) depuis plus de 30 jours effacée(s)." in kept
     purged = review("subscribers", "purge-pending", "--days", "0")
-    assert "1 inscription(s) non confirmée(s) depuis 0 jours effacée(s)." in purged
+    assert "1 inscription(s) non confirmée(s) depuis plus de 0 jours effacée(s)." in purged
 
 
 def test_import_reports_every_bad_row_and_mails_the_good_ones(

@@ -76,7 +76,9 @@ def register(review_app: typer.Typer) -> None:
         """Affiche les abonnés d'une liste."""
         with registry() as app:
             rows = subscriber_rows(app.engine, list_code=list_code, status=status, segment=segment)
-        table = Table("adresse", "nom", "organisation", "langue", "statut", "segments", "supprimée")
+        table = Table(
+            "adresse", "nom", "organisation", "langue", "statut", "segments", "liste d'exclusion"
+        )
         for row in rows:
             table.add_row(
                 row["email"],
@@ -177,7 +179,9 @@ def register(review_app: typer.Typer) -> None:
         """Efface les inscriptions jamais confirmées après ce délai."""
         with registry() as app:
             purged = purge_unconfirmed(app.engine, timedelta(days=days))
-        console.print(f"{purged} inscription(s) non confirmée(s) depuis {days} jours effacée(s).")
+        console.print(
+            f"{purged} inscription(s) non confirmée(s) depuis plus de {days} jours effacée(s)."
+        )
 
     @consent_app.command("show")
     @command
