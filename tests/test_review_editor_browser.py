@@ -108,3 +108,22 @@ def test_a_bad_action_shows_a_french_message_not_a_traceback(
     form.get_by_role("button", name="Placer").click()
     assert "Position invalide : 9 ; donnez un rang de 1 à 1." in page.content()
     assert "Traceback" not in page.content()
+
+
+def test_withdrawing_a_retained_item_returns_it_to_the_queue(
+    page: Page, site: str, fetched: App
+) -> None:
+    items = by_title(fetched)
+    growth = items["Les associations de microcrédit renouent avec la croissance"]
+    jaida = items[next(t for t in items if "JAIDA" in t)]
+    page.goto(f"{site}/revue/editeur")
+    for item in (growth, jaida):
+        page.locator(row(page, item.id)).get_by_role("button", name="Retenir").click()
+    assert page.locator("#retenus .title").all_inner_texts() == [growth.headline, jaida.headline]
+
+    page.locator(row(page, growth.id, "#retenus")).get_by_role("button", name="Retirer").click()
+    withdrawn = get_item(fetched.engine, growth.id)
+    assert (withdrawn.state, withdrawn.position) == ("pending", None)  # not rejected
+    assert page.locator("#retenus .title").all_inner_texts() == [jaida.headline]
+    assert growth.headline in page.locator("#en-attente .title").all_inner_texts()
+    assert page.locator(row(page, growth.id)).get_by_role("button", name="Retenir").is_visible()

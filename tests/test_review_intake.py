@@ -10,21 +10,23 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import feedparser
 import httpx
 import pytest
+from lxml import etree
 from sqlalchemy import select
 
 from centrale.bootstrap import App
 from centrale.review.dedup import cluster_items
 from centrale.review.errors import InvalidReviewInput, SourceExists
 from centrale.review.fetching import fetch_sources
+from centrale.review.intake import parse_feed
 from centrale.review.local_server import FixtureHandler, serve_directory
 from centrale.review.opml import export_opml, import_opml
 from centrale.review.queue import queue
 from centrale.review.ranking import add_rule, rank_items
 from centrale.review.sources import add_source, list_sources, source_health
 from centrale.store.review_tables import review_items
+from test_review_delivery_support import free_port
 from test_review_support import DEMO_DATA, TEST_DATA, by_title, fetched, served
 
 __all__ = ["fetched", "served"]
@@ -48,6 +50,20 @@ def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+def opml_outlines(opml: bytes) -> dict[str, dict[str, str | None]]:
+    """Each source outline of an OPML file by name: its folder (the region) and attributes."""
+    body = etree.fromstring(opml).find("body")
+    assert body is not None
+    return {
+        str(outline.get("text")): {
+            "folder": folder.get("text"),
+            **{key: outline.get(key) for key in ("type", "xmlUrl", "url", "language", "priority")},
+        }
+        for folder in body
+        for outline in folder
+    }
+
+
 def test_opml_import_export_round_trip(app: App, served: str) -> None:
     report = import_opml(app.engine, httpx.get(f"{served}/sources.opml").content)
     assert (report.added, report.skipped, report.problems) == (7, 0, [])
@@ -56,8 +72,10 @@ def test_opml_import_export_round_trip(app: App, served: str) -> None:
     sources = {s.name: s for s in list_sources(app.engine)}
     assert sources["Hespress"].language == "ar" and sources["Hespress"].region == "maroc"
     assert sources["Adie"].kind == "page" and sources["Afrique Finance Hebdo"].priority == 1
-    parsed = feedparser.parse(export_opml(app.engine))  # any OPML reader sees the outlines
-    assert parsed is not None
+    # Read back by another XML parser than the writer's: the same outlines as the file loaded.
+    loaded = opml_outlines(httpx.get(f"{served}/sources.opml").content)
+    assert len(loaded) == 7
+    assert opml_outlines(export_opml(app.engine).encode()) == loaded
 
 
 def test_bad_sources_are_refused_in_french(app: App) -> None:
@@ -108,19 +126,39 @@ def test_errors_and_timeouts_go_to_the_health_log(app: App, slow_server: str) ->
     add_source(app.engine, f"{slow_server}/absent.xml", name="Absent")
     add_source(app.engine, f"{slow_server}/not-a-feed.xml", name="Pas un flux")
     add_source(app.engine, f"{slow_server}/feeds/gateway.xml", name="Gateway")
+    add_source(app.engine, f"http://127.0.0.1:{free_port()}/flux.xml", name="Fermé")
     for _ in range(2):
         reports = {r.source_name: r for r in fetch_sources(app.engine, timeout=0.5)}
     assert "Délai dépassé" in (reports["Lent"].message or "")
     assert reports["Absent"].http_status == 404 and "introuvable" in (
         reports["Absent"].message or ""
     )
-    assert "pas un flux RSS, Atom ou JSON" in (reports["Pas un flux"].message or "")
+    # A library's own words come last, after a French sentence saying what failed and what to do.
+    not_a_feed = reports["Pas un flux"].message or ""
+    assert not_a_feed.startswith("Le contenu reçu n'est pas un flux RSS, Atom ou JSON lisible")
+    french, detail = not_a_feed.split(" Détail technique : ")
+    assert "aucun article" in french and "--kind page" in french and detail
+    refused = reports["Fermé"].message or ""
+    assert refused.startswith("Connexion impossible à http://127.0.0.1:")
+    french, detail = refused.split(" Détail technique : ")
+    assert "Vérifiez l'adresse" in french and "centrale review fetch" in french and detail
     health = {h.source.name: h for h in source_health(app.engine)}
     assert health["Absent"].failures_in_a_row == 2 and health["Absent"].last_success is None
     assert (
         health["Gateway"].failures_in_a_row == 0
         and health["Gateway"].last_outcome == "not_modified"
     )
+
+
+def test_an_unreadable_json_feed_is_explained_in_french_before_the_detail() -> None:
+    with pytest.raises(InvalidReviewInput) as caught:
+        parse_feed(b"{pas du json", "application/feed+json")
+    french, detail = caught.value.message.split(" Détail technique : ")
+    assert french == (
+        "Flux JSON illisible : le contenu reçu n'est pas du JSON valide. "
+        "Vérifiez l'adresse de la source."
+    )
+    assert "line 1" in detail  # the parser's own words, kept for whoever debugs it
 
 
 def test_near_duplicates_cluster_and_ranking_orders_the_queue(fetched: App) -> None:

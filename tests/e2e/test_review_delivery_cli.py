@@ -144,7 +144,7 @@ def test_send_dry_run_then_send_then_nothing_twice(
     output = review("send", "118")
     assert re.search(r"Numéro 118, liste flash-back \(envoi n° \d+\) : terminé\.", output)
     assert "envoyés maintenant : 2 (en tout : 2)" in output
-    assert "ignorés : 1 non confirmé(s), 0 supprimé(s), 0 désabonné(s)" in output
+    assert "ignorés : 1 non confirmé(s), 0 exclu(s), 0 désabonné(s)" in output
     assert sorted(m.rcpt_tos[0] for m in mail_sink.received) == [
         "ali@exemple.ma",
         "badr@exemple.ma",
@@ -163,6 +163,7 @@ def test_send_dry_run_then_send_then_nothing_twice(
     assert re.search(r"│ \d+\s+│ 118\s+│ flash-back\s+│ terminé\s+│ —\s+│ 2\s+│ 0\s+│ 1", sends), (
         sends
     )
+    assert "exclus" in sends and "supprimés" not in sends
 
 
 def test_send_refuses_drafts_unknown_numbers_and_bad_dates(cli_app: App) -> None:
@@ -206,18 +207,23 @@ def test_bounces_process_and_the_suppression_review(
     )
     output = review("bounces", "process", str(dsn))
     assert "1 message(s) lu(s) : 1 rebond(s) définitif(s)" in output
-    assert "supprimée : ali@exemple.ma" in output
+    assert "exclue : ali@exemple.ma" in output
     listing = review("suppressions", "list")
     assert "ali@exemple.ma" in listing and "rebond définitif" in listing and "5.1.1" in listing
 
     published_issue(cli_app)
-    assert "ignorés : 0 non confirmé(s), 1 supprimé(s)" in review("send", "118")
+    assert "ignorés : 0 non confirmé(s), 1 exclu(s)" in review("send", "118")
     assert mail_sink.received == []
 
     assert "réautorisée" in review("suppressions", "release", "ali@exemple.ma")
-    assert "0 adresse(s) supprimée(s)." in review("suppressions", "list")
+    assert "0 adresse(s) exclue(s)." in review("suppressions", "list")
     assert "envoyés maintenant : 1" in review("send", "118")
     assert "n'est pas dans la liste" in review("suppressions", "release", "ali@exemple.ma", code=2)
+    added = review("suppressions", "add", "ali@exemple.ma", "--detail", "adresse fermée")
+    assert "ali@exemple.ma ajoutée à la liste d'exclusion." in added
+    assert "déjà dans la liste d'exclusion" in review("suppressions", "add", "ali@exemple.ma")
+    # « supprimé » would read as deleted: the list of exclusions never says it.
+    assert "supprim" not in output + listing + added
 
 
 def test_whole_path_issue_to_inbox_to_one_click_unsubscribe(
@@ -241,5 +247,5 @@ def test_whole_path_issue_to_inbox_to_one_click_unsubscribe(
     assert find_by_email(cli_app.engine, "ali@exemple.ma").lists["flash-back"] == "unsubscribed"
 
     published_issue(cli_app, 119)
-    assert "ignorés : 1 non confirmé(s), 0 supprimé(s), 1 désabonné(s)" in review("send", "119")
+    assert "ignorés : 1 non confirmé(s), 0 exclu(s), 1 désabonné(s)" in review("send", "119")
     assert len(mail_sink.received) == 1

@@ -49,6 +49,7 @@ def fetch(
     source: Annotated[list[int] | None, typer.Option(help="Ne relever que ces sources.")] = None,
 ) -> None:
     """Relève les sources, regroupe les doublons et classe les articles par pertinence."""
+    from centrale.review.fetching import outcome_label
     from centrale.review.pipeline import refresh
 
     with registry() as app:
@@ -57,7 +58,7 @@ def fetch(
     for r in reports:
         table.add_row(
             r.source_name,
-            r.outcome,
+            outcome_label(r.outcome),
             str(r.http_status or "—"),
             str(r.entries),
             str(r.new_items),

@@ -117,7 +117,7 @@ def register_delivery_commands(review_app: typer.Typer) -> None:
             "envoyés",
             "échecs",
             "non confirmés",
-            "supprimés",
+            "exclus",
             "désabonnés",
         )
         for r in reports:
@@ -182,7 +182,7 @@ def _print_report(app: App, report: SendReport) -> None:
         console.print(f"  échecs : {report.failed}")
     console.print(
         f"  ignorés : {report.skipped_unconfirmed} non confirmé(s), "
-        f"{report.skipped_suppressed} supprimé(s), "
+        f"{report.skipped_suppressed} exclu(s), "
         f"{report.skipped_unsubscribed} désabonné(s)"
     )
     for email, error in report.failures:

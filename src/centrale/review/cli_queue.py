@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from centrale.review.cli import command, console, registry
+from centrale.review.errors import InvalidReviewInput
+from centrale.review.wording import FRENCH
 
 queue_app = typer.Typer(help="La file de l'éditeur : accepter, rejeter, étiqueter, ordonner.")
+# The words an editor may type for `--state`, accents and plural optional.
+STATE_WORDS = {
+    "attente": "pending",
+    "en-attente": "pending",
+    "retenu": "accepted",
+    "retenus": "accepted",
+    "ecarte": "rejected",
+    "ecartes": "rejected",
+    "rejete": "rejected",
+    "rejetes": "rejected",
+    "bloque": "blocked",
+    "bloques": "blocked",
+}
+
+
+def state_code(word: str) -> str:
+    """The stored state an editor means: `retenus`, `écartés` or `accepted`… -> `accepted`."""
+    from centrale.review.queue import STATES
+
+    decomposed = unicodedata.normalize("NFKD", word.strip().lower().replace(" ", "-"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    code = STATE_WORDS.get(plain, plain)
+    if code not in STATES:
+        raise InvalidReviewInput(
+            f"État inconnu : {word!r} ; choisissez parmi attente, retenus, ecartes ou bloques."
+        )
+    return code
 
 
 def register(review_app: typer.Typer) -> None:
@@ -19,31 +49,38 @@ def register(review_app: typer.Typer) -> None:
 @queue_app.command("list")
 @command
 def queue_list(
-    state: Annotated[str, typer.Option(help="pending, accepted, rejected ou blocked.")] = "pending",
+    state: Annotated[
+        str,
+        typer.Option(
+            help="attente, retenus, ecartes ou bloques (ou pending, accepted, rejected, blocked)."
+        ),
+    ] = "attente",
     everything: Annotated[
         bool, typer.Option("--all", help="Montrer aussi les articles hors sujet.")
     ] = False,
 ) -> None:
     """Liste la file : en attente par pertinence, retenus dans l'ordre de la revue."""
-    from centrale.review.queue import queue
+    from centrale.review.queue import STATE_LABELS, queue
 
+    code = state_code(state)
     table = Table("id", "score", "langue", "région", "source", "titre", "étiquettes", "doublons")
     with registry() as app:
-        items = queue(app.engine, state, everything=everything)
+        items = queue(app.engine, code, everything=everything)
     for item in items:
         mark = "★ " if item.kept else ""
         table.add_row(
             str(item.id),
             f"{item.score:.1f}",
             item.language,
-            item.region,
+            FRENCH.regions.get(item.region, item.region),
             item.source_name,
             mark + item.headline,
             ", ".join(item.tags),
             str(item.duplicates or ""),
         )
     console.print(table)
-    console.print(f"{len(items)} article(s).")
+    plural = "" if code == "pending" else "(s)"  # « en attente » does not take a plural
+    console.print(f"{len(items)} article(s) {STATE_LABELS[code]}{plural}.")
 
 
 @queue_app.command("show")
@@ -51,11 +88,12 @@ def queue_list(
 def queue_show(item_id: int) -> None:
     """Montre un article, son texte et les phrases suggérées pour la citation."""
     from centrale.review.excerpts import suggest
-    from centrale.review.queue import get_item
+    from centrale.review.queue import STATE_LABELS, get_item
 
     with registry() as app:
         item = get_item(app.engine, item_id)
-    console.print(f"[bold]{item.headline}[/] [{item.source_name}] ({item.language}, {item.state})")
+    state = STATE_LABELS.get(item.state, item.state)
+    console.print(f"[bold]{item.headline}[/] [{item.source_name}] ({item.language}, {state})")
     console.print(item.url)
     if item.excerpt:
         console.print(f"Citation : {item.excerpt}")
@@ -94,6 +132,17 @@ def queue_reject(item_id: int) -> None:
     with registry() as app:
         reject(app.engine, item_id)
     console.print(f"Article {item_id} rejeté.")
+
+
+@queue_app.command("requeue")
+@command
+def queue_requeue(item_id: int) -> None:
+    """Remet un article retenu (ou rejeté) en attente : il quitte la sélection."""
+    from centrale.review.queue import requeue
+
+    with registry() as app:
+        requeue(app.engine, item_id)
+    console.print(f"Article {item_id} remis en attente dans la file.")
 
 
 @queue_app.command("tag")

@@ -1,5 +1,8 @@
 """`centrale review bounces|suppressions`: returned mail, and the suppression list the editor
-reviews. Parsing and formatting only; the work is in `inbox` and `bounces`."""
+reviews. Parsing and formatting only; the work is in `inbox` and `bounces`.
+
+Users read « liste d'exclusion » and « exclu » for it: « supprimé » would read as deleted.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,10 @@ def register(review_app: typer.Typer) -> None:
     from centrale.review.cli import command, registry
 
     bounces_app = typer.Typer(help="Les rebonds et retours de courrier.", no_args_is_help=True)
-    suppressions_app = typer.Typer(help="La liste de suppression.", no_args_is_help=True)
+    suppressions_app = typer.Typer(
+        help="La liste d'exclusion : les adresses qui ne reçoivent plus rien.",
+        no_args_is_help=True,
+    )
     review_app.add_typer(bounces_app, name="bounces")
     review_app.add_typer(suppressions_app, name="suppressions")
 
@@ -42,7 +48,7 @@ def register(review_app: typer.Typer) -> None:
             f"{report.repeated} déjà traité(s), {len(report.ignored)} ignoré(s)."
         )
         for email in report.suppressed:
-            console.print(f"  supprimée : {email}")
+            console.print(f"  exclue : {email}")
         for email in report.unsubscribed:
             console.print(f"  désabonnée : {email}")
         for path in report.ignored:
@@ -51,7 +57,7 @@ def register(review_app: typer.Typer) -> None:
     @suppressions_app.command("list")
     @command
     def suppressions_list() -> None:
-        """Affiche la liste de suppression, à revoir par l'éditeur."""
+        """Affiche la liste d'exclusion, à revoir par l'éditeur."""
         from centrale.review.bounces import REASONS, suppression_rows
 
         with registry() as app:
@@ -66,7 +72,7 @@ def register(review_app: typer.Typer) -> None:
                 str(row["bounces"]),
             )
         console.print(table)
-        console.print(f"{len(rows)} adresse(s) supprimée(s).")
+        console.print(f"{len(rows)} adresse(s) exclue(s).")
 
     @suppressions_app.command("release")
     @command
@@ -83,13 +89,13 @@ def register(review_app: typer.Typer) -> None:
     def suppressions_add(
         email: str, reason: Annotated[str, typer.Option("--detail", help="Pourquoi.")] = ""
     ) -> None:
-        """Supprime une adresse à la main : elle ne recevra plus rien."""
+        """Exclut une adresse à la main : elle ne recevra plus rien."""
         from centrale.review.bounces import add_suppression
 
         with registry() as app:
             added = add_suppression(app.engine, email, reason)
         console.print(
-            f"{email} ajoutée à la liste de suppression."
+            f"{email} ajoutée à la liste d'exclusion."
             if added
-            else f"{email} était déjà dans la liste de suppression."
+            else f"{email} était déjà dans la liste d'exclusion."
         )

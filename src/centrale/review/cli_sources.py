@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 
 from centrale.review.cli import command, console, registry
+from centrale.review.wording import FRENCH
 
 sources_app = typer.Typer(help="Les sources de la revue (flux et pages).", no_args_is_help=True)
 rules_app = typer.Typer(help="Règles de sélection : boost, block, keep.", no_args_is_help=True)
+KIND_LABELS = {"feed": "flux", "page": "page"}
 
 
 def register(review_app: typer.Typer) -> None:
@@ -43,6 +45,7 @@ def sources_add(
 @command
 def sources_list() -> None:
     """Liste les sources et leur santé (dernier relevé, échecs consécutifs)."""
+    from centrale.review.fetching import outcome_label
     from centrale.review.sources import source_health
 
     table = Table("id", "nom", "type", "langue", "région", "priorité", "dernier relevé", "état")
@@ -50,13 +53,20 @@ def sources_list() -> None:
         for health in source_health(app.engine):
             s = health.source
             when = f"{health.last_fetch:%Y-%m-%d %H:%M}" if health.last_fetch else "jamais"
-            state = health.last_outcome or "—"
+            state = outcome_label(health.last_outcome)
             if health.failures_in_a_row:
                 state = f"{health.failures_in_a_row} échec(s) : {health.last_message}"
             if not s.active:
                 state = "en pause · " + state
             table.add_row(
-                str(s.id), s.name, s.kind, s.language, s.region, str(s.priority), when, state
+                str(s.id),
+                s.name,
+                KIND_LABELS.get(s.kind, s.kind),
+                s.language,
+                FRENCH.regions.get(s.region, s.region),
+                str(s.priority),
+                when,
+                state,
             )
     console.print(table)
 

@@ -26,6 +26,8 @@ from centrale.store.review_tables import review_fetch_log, review_items, review_
 USER_AGENT = "centrale-flashback/0.1 (revue de presse du secteur de la microfinance)"
 # Below this many characters a feed entry is only a teaser: the article page is fetched.
 FULL_TEXT_CHARS = 600
+# The stored outcome codes stay in English; editors read these.
+OUTCOME_LABELS = {"ok": "à jour", "not_modified": "inchangé (304)", "error": "erreur"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,13 @@ def fetch_sources(
         return [_fetch_one(engine, client, source, now or utc_now()) for source in sources]
 
 
+def outcome_label(outcome: str | None) -> str:
+    """A fetch outcome in the editor's words: `not_modified` reads `inchangé (304)`."""
+    if outcome is None:
+        return "—"
+    return OUTCOME_LABELS.get(outcome, outcome)
+
+
 def _fetch_one(engine: Engine, client: httpx.Client, source: Source, now: datetime) -> FetchReport:
     started = time.perf_counter()
     report = FetchReport(source.id, source.name, "error", None, 0, 0, 0, None)
@@ -82,7 +91,9 @@ def _fetch_one(engine: Engine, client: httpx.Client, source: Source, now: dateti
     except httpx.HTTPError as error:
         report = replace(
             report,
-            message=f"Connexion impossible à {source.url} ({error}) ; vérifiez l'adresse.",
+            message=f"Connexion impossible à {source.url} : la source n'a pas pu être "
+            "relevée. Vérifiez l'adresse et la connexion au réseau, puis relancez "
+            f"`centrale review fetch`. Détail technique : {error}",
         )
     except CentraleError as error:
         report = replace(report, message=error.message)

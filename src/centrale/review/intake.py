@@ -40,8 +40,9 @@ def parse_feed(content: bytes, content_type: str = "") -> tuple[str, list[Candid
     if not parsed.version:
         reason = str(parsed.get("bozo_exception") or "format non reconnu")
         raise InvalidReviewInput(
-            f"Le contenu reçu n'est pas un flux RSS, Atom ou JSON lisible ({reason}) ; "
-            "vérifiez l'adresse, ou enregistrez la source comme page (--kind page)."
+            "Le contenu reçu n'est pas un flux RSS, Atom ou JSON lisible : aucun article n'a "
+            "pu en être tiré. Vérifiez l'adresse, ou enregistrez la source comme page "
+            f"(--kind page). Détail technique : {reason}"
         )
     return str(parsed.version), [_from_feedparser(entry) for entry in parsed.entries]
 
@@ -65,7 +66,8 @@ def _parse_json_feed(content: bytes) -> tuple[str, list[Candidate]]:
         feed = json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidReviewInput(
-            f"Flux JSON illisible ({error}) ; vérifiez l'adresse de la source."
+            "Flux JSON illisible : le contenu reçu n'est pas du JSON valide. Vérifiez "
+            f"l'adresse de la source. Détail technique : {error}"
         ) from error
     version = str(feed.get("version", "")) if isinstance(feed, dict) else ""
     if "jsonfeed.org" not in version:

@@ -20,6 +20,13 @@ from centrale.review.wording import KINDS, LINK_LABELS, REGIONS
 from centrale.store.review_tables import review_item_tags, review_items, review_sources
 
 STATES = ("pending", "accepted", "rejected", "blocked")
+# Stored codes stay in English; the editor reads (and may type) these words.
+STATE_LABELS = {
+    "pending": "en attente",
+    "accepted": "retenu",
+    "rejected": "écarté",
+    "blocked": "bloqué",
+}
 MAX_TAG = 60
 
 
@@ -118,6 +125,27 @@ def reject(engine: Engine, item_id: int) -> None:
             update(review_items)
             .where(review_items.c.id == item_id)
             .values(state="rejected", position=None)
+        )
+
+
+def requeue(engine: Engine, item_id: int) -> None:
+    """Return an accepted or rejected item to the queue: pending again, out of the selection.
+
+    >>> requeue(engine, 12)  # doctest: +SKIP
+    """
+    item = get_item(engine, item_id)
+    if item.state == "pending":
+        return
+    if item.state == "blocked":
+        raise InvalidReviewInput(
+            f"L'article {item_id} est bloqué par une règle ; retirez-la (`centrale review "
+            "rules list`, puis `rules remove ID`) et reclassez avec `centrale review rank`."
+        )
+    with engine.begin() as conn:
+        conn.execute(
+            update(review_items)
+            .where(review_items.c.id == item_id)
+            .values(state="pending", position=None)
         )
 
 

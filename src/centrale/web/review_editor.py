@@ -1,4 +1,5 @@
-"""The editor's pages: the queue (accept, reject, tag, order, quote) and the draft preview.
+"""The editor's pages: the queue (accept, reject, requeue, tag, order, quote) and the draft
+preview.
 
 Plain forms posted to the server, each answered by a redirect back to the queue, so the
 pages work without JavaScript and every action is one request the tests can drive.
@@ -79,6 +80,13 @@ def accept(
 def reject(request: Request, item_id: int) -> Response:
     editor_queue.reject(_registry(request).engine, item_id)
     return _back()
+
+
+@router.post("/{item_id:int}/remettre")
+def requeue(request: Request, item_id: int) -> Response:
+    """ "Retirer" on a retained item: back to the queue, not rejected."""
+    editor_queue.requeue(_registry(request).engine, item_id)
+    return _back(f"#article-{item_id}")
 
 
 @router.post("/{item_id:int}/etiquettes")
