@@ -81,6 +81,37 @@ def test_summary_sections_and_see_also(fetched: App) -> None:
     assert "N° 118 – Du 1er au 8 février 2012" in text
 
 
+def test_a_reports_section_renders_after_articles_and_studies(fetched: App) -> None:
+    items = by_title(fetched)
+    jaida = items[next(t for t in items if "JAIDA" in t)]
+    growth = items["Les associations de microcrédit renouent avec la croissance"]
+    cgap = items["New CGAP report: digital savings for poor households"]
+    crisis = items["What Morocco's microcredit crisis taught the microfinance sector"]
+    accept(fetched.engine, cgap.id, kind="rapport", headline="Rapport du CGAP sur l'épargne")
+    accept(fetched.engine, growth.id, kind="rapport", region="maroc")
+    accept(fetched.engine, crisis.id, kind="etude")
+    accept(fetched.engine, jaida.id)
+    issue = issue_view(fetched.engine, create_issue(fetched.engine, 9, *WEEK))
+
+    titles = [section.title for section in issue.sections]
+    assert titles == ["Maroc – Articles", "Maroc – Rapports", "Monde – Études", "Monde – Rapports"]
+    reports = {s.region: s for s in issue.sections if s.kind == "rapport"}
+    assert [item.headline for item in reports["maroc"].items] == [growth.headline]
+    assert [item.headline for item in reports["monde"].items] == ["Rapport du CGAP sur l'épargne"]
+    assert all(item.link_label == "Lire plus" for item in reports["monde"].items)
+
+    html, text = render_email_html(issue), render_text(issue)
+    html_text = html_to_text(html)
+    for shown, world in ((html_text, "Monde – Rapports"), (text, "MONDE – RAPPORTS")):
+        assert world in shown
+        after = shown[shown.index(world) :]
+        assert "Rapport du CGAP sur l'épargne" in after and "Lire plus" in after
+    maroc_reports = text.index("MAROC – RAPPORTS")
+    assert maroc_reports < text.index(growth.headline, maroc_reports) < text.index("MONDE – ÉTUDES")
+    assert f'href="{cgap.url}"' in html
+    assert "[CGAP] Rapport du CGAP sur l'épargne" in issue.summary
+
+
 def test_email_parts_carry_the_subscriber_links(fetched: App) -> None:
     issue_id = compose_seed_issue(fetched)
     mail = render_email(

@@ -5,7 +5,11 @@ public archive pages served by the web app.
 
 from __future__ import annotations
 
+import csv
+import re
 from datetime import date
+from html import unescape
+from pathlib import Path
 
 import feedparser
 from fastapi.testclient import TestClient
@@ -17,7 +21,7 @@ from centrale.review.demo import DATA, INSTITUTIONS
 from centrale.review.feeds_out import render_atom, render_rss
 from centrale.review.issues import create_issue, publish_issue
 from centrale.review.rendering import render_email_html, render_text
-from centrale.review.wording import FRENCH, format_int, format_rate
+from centrale.review.wording import FRENCH
 from centrale.risk.stats import sector_series
 from centrale.web.app import create_app
 from test_review_issue import WEEK, compose_seed_issue
@@ -42,23 +46,84 @@ def test_barometer_says_no_data_on_an_empty_registry(app: App) -> None:
     assert FRENCH.no_data in render_email_html(issue)
 
 
-def test_barometer_shows_the_registry_figures_and_their_change(app: App) -> None:
-    load_registry(app)
-    series = sector_series(app.engine)
-    latest, previous = series[-1], series[-2]
+def month_figures(paths: list[Path]) -> dict[str, float]:
+    """The barometer's four figures computed here, straight from the rows of a month's files:
+    a borrower is a CIN, active contracts are all the rows (the files hold active loans only).
+    """
+    rows = [row for path in paths for row in csv.DictReader(path.open(encoding="utf-8"))]
+    assert rows and {row["status"] for row in rows} == {"active"}
+    lenders: dict[str, set[str]] = {}
+    for row in rows:
+        lenders.setdefault(row["cin"], set()).add(row["institution_code"])
+    outstanding = sum(int(row["outstanding"]) for row in rows)
+    at_risk = sum(int(row["outstanding"]) for row in rows if int(row["days_past_due"]) > 30)
+    return {
+        "cross_indebtedness_rate": sum(len(v) > 1 for v in lenders.values()) / len(lenders),
+        "par30": at_risk / outstanding,
+        "active_borrowers": len(lenders),
+        "outstanding": outstanding,
+    }
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction * 100:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def points(new: float, old: float) -> str:
+    return f"{(new - old) * 100:+.1f}".replace(".", ",") + "\u00a0pt"
+
+
+def relative(new: float, old: float) -> str:
+    return f"{(new - old) / old * 100:+.1f}".replace(".", ",") + "\u00a0%"
+
+
+def grouped(number: float) -> str:
+    return f"{int(number):,}".replace(",", "\u202f")
+
+
+def test_barometer_shows_the_registry_figures_and_their_change(app: App, tmp_path: Path) -> None:
+    load_registry(app, ("2011-12", "2012-01"))
+    # February as bundled, less six contracts of Al Amana's own borrowers (repaid, no longer
+    # reported), so that every figure moves over the month, the number of borrowers too.
+    bundled = DATA / "registry"
+    tawfiq = {row["cin"] for row in csv.DictReader((bundled / "tawfiq-2012-02.csv").open())}
+    lines = (bundled / "amana-2012-02.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    only_amana = [i for i, line in enumerate(lines[1:], 1) if line.split(",")[4] not in tawfiq]
+    amana = tmp_path / "amana-2012-02.csv"
+    amana.write_text("".join(line for i, line in enumerate(lines) if i not in only_amana[:6]))
+    february = [amana, bundled / "tawfiq-2012-02.csv"]
+    for path in february:
+        assert services.submit_file(app, path).status == "accepted"
+    new = month_figures(february)
+    old = month_figures(sorted((DATA / "registry").glob("*-2012-01.csv")))
+    assert new["active_borrowers"] != old["active_borrowers"]
+
     issue = issue_view(app.engine, create_issue(app.engine, 1, *WEEK))
+    shown = {i.key: (i.value, i.change) for i in issue.barometer.indicators}
+    rates = ("cross_indebtedness_rate", "par30")
+    assert shown == {
+        **{key: (percent(new[key]), points(new[key], old[key])) for key in rates},
+        "active_borrowers": (
+            grouped(new["active_borrowers"]),
+            relative(new["active_borrowers"], old["active_borrowers"]),
+        ),
+        "outstanding": (
+            grouped(new["outstanding"]) + "\u00a0DH",
+            relative(new["outstanding"], old["outstanding"]),
+        ),
+    }
     text = render_text(issue)
     assert "Mois de référence : février 2012" in text
-    assert format_rate(latest.cross_indebtedness_rate) in text
-    assert format_rate(latest.par30) in text
-    assert format_int(latest.active_borrowers) in text
-    assert format_int(latest.outstanding) + "\u00a0DH" in text
-    rate = next(i for i in issue.barometer.indicators if i.key == "cross_indebtedness_rate")
-    delta = (latest.cross_indebtedness_rate - previous.cross_indebtedness_rate) * 100
-    assert rate.change == f"{delta:+.1f}".replace(".", ",") + "\u00a0pt"
+    for key, (value, change) in shown.items():
+        assert f"- {FRENCH.indicators[key]} : {value} ({change} sur un mois)" in text
+    html = unescape(render_email_html(issue))
+    for key, (value, change) in shown.items():
+        cells = [FRENCH.indicators[key], value, f"{change} sur un mois"]
+        assert re.search(r"</td>\s*<td[^>]*>".join(map(re.escape, cells)), html), key
+    series = sector_series(app.engine)
     assert [bar.period for bar in issue.barometer.chart] == [s.period for s in series]
     assert max(bar.height for bar in issue.barometer.chart) == 40
-    assert 'class="bar"' in render_email_html(issue)
+    assert 'class="bar"' in html
 
 
 def test_publication_freezes_the_barometer(app: App) -> None:
