@@ -24,6 +24,10 @@ _SQL_TYPES: dict[type[pl.DataType], str] = {
 }
 
 
+#: Rows per round of Python objects between the driver and a frame.
+_SLICE_ROWS = 100_000
+
+
 def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
@@ -48,10 +52,11 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
         with cursor.copy(sql) as copy:
             copy.write(buffer.getvalue())
         return
-    rows = _sqlite_rows(frame)
     marks = ", ".join("?" for _ in frame.columns)
     raw = conn.connection.driver_connection
-    raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # type: ignore[union-attr]
+    # A slice at a time: Python tuples of a whole million-row frame would cost gigabytes.
+    for part in frame.iter_slices(_SLICE_ROWS):
+        raw.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", _sqlite_rows(part))  # type: ignore[union-attr]
 
 
 def _sqlite_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
@@ -71,13 +76,23 @@ def read_frame(
     """Run a query and return its rows as a frame (with the given schema when there are none)."""
     result = conn.execute(text(sql), dict(params or {}))
     names: Sequence[str] = list(result.keys())
-    rows = result.fetchall()
-    if schema is not None:
+    parts = []
+    # A slice of rows at a time becomes columns, so the Python objects of only one slice live.
+    while rows := result.fetchmany(_SLICE_ROWS):
         frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
-        return frame.with_columns(
-            _cast_to(name, dtype) for name, dtype in schema.items() if name in frame.columns
-        ).select([n for n in schema if n in frame.columns])
-    return pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
+        if schema is not None:
+            frame = frame.with_columns(
+                _cast_to(name, dtype) for name, dtype in schema.items() if name in frame.columns
+            ).select([n for n in schema if n in frame.columns])
+        parts.append(frame)
+    if not parts:
+        empty = pl.DataFrame(schema={name: pl.Null for name in names})
+        if schema is None:
+            return empty
+        return empty.with_columns(
+            pl.col(name).cast(dtype) for name, dtype in schema.items() if name in empty.columns
+        ).select([n for n in schema if n in empty.columns])
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 def _cast_to(name: str, dtype: pl.DataType) -> pl.Expr:

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
-from centrale.store.bulk import insert_frame, read_frame
+from centrale.store.bulk import create_temp_table, insert_frame, is_postgres, read_frame
 from centrale.store.identity_tables import (
     identity_changes,
     identity_cin_keys,
@@ -130,32 +130,66 @@ def count_features(conn: Connection) -> int:
 
 
 def forget_records(conn: Connection, record_ids: Sequence[int]) -> None:
-    """Drop the identity rows of records about to be linked again."""
-    for i in range(0, len(record_ids), _CHUNK):
-        ids = list(record_ids[i : i + _CHUNK])
-        for table in (identity_features, identity_cin_keys, identity_links):
-            conn.execute(table.delete().where(table.c.borrower_record_id.in_(ids)))
+    """Drop the identity rows of records about to be linked again: one statement per table."""
+    if not record_ids:
+        return
+    create_temp_table(conn, "forget_ids", {"id": pl.Int64()})
+    insert_frame(conn, "forget_ids", pl.DataFrame({"id": record_ids}, schema={"id": pl.Int64}))
+    for table in ("identity_features", "identity_cin_keys", "identity_links"):
+        conn.execute(
+            text(f"DELETE FROM {table} WHERE borrower_record_id IN (SELECT id FROM forget_ids)")
+        )
+    conn.execute(text("DROP TABLE forget_ids"))
 
 
 def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
-    """Insert one person per CIN given (their first record's), returning ids in order."""
+    """Insert one person per CIN given (their first record's), returning ids in order.
+
+    Ids are reserved in one statement (a block of the sequence on PostgreSQL; on SQLite,
+    whose writers are serialised, the ids after the largest), then the rows go in as a set.
+    """
     if not cins:
         return []
-    statement = insert(persons).returning(persons.c.id, sort_by_parameter_order=True)
-    result = conn.execute(statement, [{"cin_norm": cin} for cin in cins])
-    return [row[0] for row in result]
+    if is_postgres(conn):
+        ids = (
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('persons', 'id')) "
+                    "FROM generate_series(1, :n) ORDER BY 1"
+                ),
+                {"n": len(cins)},
+            )
+            .scalars()
+            .all()
+        )
+    else:
+        top = conn.execute(select(func.coalesce(func.max(persons.c.id), 0))).scalar_one()
+        ids = range(int(top) + 1, int(top) + 1 + len(cins))
+    frame = pl.DataFrame(
+        {"id": list(ids), "cin_norm": list(cins)}, schema={"id": pl.Int64, "cin_norm": pl.String}
+    )
+    insert_frame(conn, "persons", frame)
+    return frame["id"].to_list()
 
 
 def write_features(conn: Connection, features: pl.DataFrame, cin_keys: pl.DataFrame) -> None:
     """Append feature rows (`FEATURE_SCHEMA`) and CIN keys (`key`, `borrower_record_id`)."""
-    insert_frame(conn, "identity_features", features.select(list(FEATURE_SCHEMA)))
-    insert_frame(conn, "identity_cin_keys", cin_keys.select("key", "borrower_record_id"))
+    # In key order, each index grows at its end instead of at random pages: at a million
+    # records (and ten CIN keys each) that is the difference between seconds and a minute.
+    insert_frame(
+        conn,
+        "identity_features",
+        features.select(list(FEATURE_SCHEMA)).sort("borrower_record_id"),
+    )
+    insert_frame(
+        conn, "identity_cin_keys", cin_keys.select("key", "borrower_record_id").sort("key")
+    )
 
 
 def write_links(conn: Connection, links: pl.DataFrame) -> None:
     """Append link evidence: borrower_record_id, person_id, matched_record_id, probability,
     weight, levels (JSON text), decided_by, model_id."""
-    insert_frame(conn, "identity_links", links)
+    insert_frame(conn, "identity_links", links.sort("borrower_record_id"))
 
 
 def latest_model(conn: Connection) -> tuple[int, str, int] | None:
