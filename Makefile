@@ -8,8 +8,11 @@ PYTEST_ARGS ?=
 
 .PHONY: setup demo test lint typecheck bench bench-smoke system-deps clean
 
+# --user puts uv where $(UV) looks; a Debian Python refuses --user installs without the flag.
 $(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet --break-system-packages uv
+	python3 -m pip install --user --quiet uv \
+	  || python3 -m pip install --user --quiet --break-system-packages uv \
+	  || { echo "uv manque et pip ne peut pas l'installer : installez pip (apt-get install python3-pip) ou uv" >&2; exit 1; }
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --all-extras
@@ -27,6 +30,7 @@ test: setup system-deps
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
 	$(UV) run mypy
+	$(UV) run lint-imports
 	$(UV) run pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	$(MAKE) bench-smoke
 
@@ -39,6 +43,7 @@ bench-smoke: setup
 lint: setup
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
+	$(UV) run lint-imports
 
 typecheck: setup
 	$(UV) run mypy

@@ -6,6 +6,7 @@ features, comparisons and blocking keys differ, as the fields differ.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +17,16 @@ from centrale.identity.levels import edit_levels, text_levels
 from centrale.identity.model import Comparison
 from centrale.identity.train import Session
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: The public labelled data, beside the project's root (`../shared/data`) unless set.
+DATA = Path(
+    os.environ.get("CENTRALE_PUBLIC_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+
+
+def public_data_present() -> bool:
+    return (DATA / "febrl4" / "dataset4a.csv").exists() and (
+        DATA / "splink" / "fake_1000_from_splink_demos.csv"
+    ).exists()
 
 
 def read_febrl(name: str) -> pl.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 from centrale.bootstrap import App
 from centrale.review.queue import get_item, queue
@@ -44,6 +44,13 @@ def page() -> Iterator[Page]:
         chromium.close()
 
 
+def submit(page: Page, button: Locator) -> None:
+    """Press a form's button and wait for the page the server answers with: a click does not
+    wait for the navigation it starts, and reading the old page races the new one."""
+    with page.expect_navigation():
+        button.click()
+
+
 def row(page: Page, item_id: int, table: str = "#en-attente") -> str:
     return f"{table} tr[data-item='{item_id}']"
 
@@ -61,25 +68,25 @@ def test_editor_accepts_rejects_tags_orders_and_quotes(page: Page, site: str, fe
     assert couscous.headline not in titles  # off topic: hidden until asked for
 
     page.locator(row(page, growth.id)).locator("select[name=kind]").select_option("etude")
-    page.locator(row(page, growth.id)).get_by_role("button", name="Retenir").click()
-    page.locator(row(page, jaida.id)).get_by_role("button", name="Retenir").click()
+    submit(page, page.locator(row(page, growth.id)).get_by_role("button", name="Retenir"))
+    submit(page, page.locator(row(page, jaida.id)).get_by_role("button", name="Retenir"))
     assert page.locator("#retenus .title").all_inner_texts() == [growth.headline, jaida.headline]
     assert get_item(fetched.engine, growth.id).kind == "etude"
 
     page.locator(row(page, jaida.id, "#retenus")).locator("input[name=position]").fill("1")
-    page.locator(row(page, jaida.id, "#retenus")).get_by_role("button", name="Placer").click()
+    submit(page, page.locator(row(page, jaida.id, "#retenus")).get_by_role("button", name="Placer"))
     assert page.locator("#retenus .title").all_inner_texts() == [jaida.headline, growth.headline]
 
     vittana = next(i for i in queue(fetched.engine) if "Vittana" in i.headline)
     page.locator(row(page, vittana.id)).locator("input[name=tags]").fill("étudiants, ONG")
-    page.locator(row(page, vittana.id)).get_by_role("button", name="Étiqueter").click()
+    submit(page, page.locator(row(page, vittana.id)).get_by_role("button", name="Étiqueter"))
     assert page.locator(row(page, vittana.id)).locator(".tag").all_inner_texts() == [
         "ong",
         "étudiants",
     ]
 
     page.goto(f"{site}/revue/editeur?tout=1")
-    page.locator(row(page, couscous.id)).get_by_role("button", name="Rejeter").click()
+    submit(page, page.locator(row(page, couscous.id)).get_by_role("button", name="Rejeter"))
     assert get_item(fetched.engine, couscous.id).state == "rejected"
 
     quote_form = page.locator(row(page, jaida.id, "#retenus"))
@@ -90,7 +97,7 @@ def test_editor_accepts_rejects_tags_orders_and_quotes(page: Page, site: str, fe
         "que le microcrédit a rendu autonome des centaines de milliers de bénéficiaires"
     )
     quote_form.locator("select[name=label]").select_option("entretien")
-    quote_form.get_by_role("button", name="Citer").click()
+    submit(page, quote_form.get_by_role("button", name="Citer"))
     excerpt = page.locator(row(page, jaida.id, "#retenus")).locator(".excerpt").inner_text()
     assert excerpt.startswith("«\u00a0(…) Les différentes enquêtes")
     assert get_item(fetched.engine, jaida.id).link_label == "entretien"
@@ -101,11 +108,11 @@ def test_a_bad_action_shows_a_french_message_not_a_traceback(
 ) -> None:
     page.goto(f"{site}/revue/editeur")
     first = queue(fetched.engine)[0]
-    page.locator(row(page, first.id)).get_by_role("button", name="Retenir").click()
+    submit(page, page.locator(row(page, first.id)).get_by_role("button", name="Retenir"))
     form = page.locator(row(page, first.id, "#retenus"))
     form.locator("input[name=position]").evaluate("input => input.removeAttribute('max')")
     form.locator("input[name=position]").fill("9")
-    form.get_by_role("button", name="Placer").click()
+    submit(page, form.get_by_role("button", name="Placer"))
     assert "Position invalide : 9 ; donnez un rang de 1 à 1." in page.content()
     assert "Traceback" not in page.content()
 
@@ -118,10 +125,12 @@ def test_withdrawing_a_retained_item_returns_it_to_the_queue(
     jaida = items[next(t for t in items if "JAIDA" in t)]
     page.goto(f"{site}/revue/editeur")
     for item in (growth, jaida):
-        page.locator(row(page, item.id)).get_by_role("button", name="Retenir").click()
+        submit(page, page.locator(row(page, item.id)).get_by_role("button", name="Retenir"))
     assert page.locator("#retenus .title").all_inner_texts() == [growth.headline, jaida.headline]
 
-    page.locator(row(page, growth.id, "#retenus")).get_by_role("button", name="Retirer").click()
+    submit(
+        page, page.locator(row(page, growth.id, "#retenus")).get_by_role("button", name="Retirer")
+    )
     withdrawn = get_item(fetched.engine, growth.id)
     assert (withdrawn.state, withdrawn.position) == ("pending", None)  # not rejected
     assert page.locator("#retenus .title").all_inner_texts() == [jaida.headline]

@@ -91,7 +91,8 @@ def test_sign_up_confirm_manage_export_and_erase(
     assert mail_sink.received == []
 
     page.check("#consent")
-    page.click("text=M'abonner")
+    with page.expect_navigation():  # a click does not wait for the page it asks for
+        page.click("text=M'abonner")
     assert "Nous avons envoyé un lien de confirmation" in page.inner_text("main")
     assert find_by_email(mail_app.engine, address).lists == {"flash-back": "pending"}
 
@@ -104,14 +105,16 @@ def test_sign_up_confirm_manage_export_and_erase(
 
     page.goto(local(site, confirm_url))
     assert find_by_email(mail_app.engine, address).confirmed_at is None  # a GET confirms nothing
-    page.click("text=Confirmer mon abonnement")
+    with page.expect_navigation():
+        page.click("text=Confirmer mon abonnement")
     assert "Votre abonnement est confirmé" in page.inner_text("[role=status]")
     nadia = find_by_email(mail_app.engine, address)
     assert nadia.confirmed_at is not None and nadia.lists == {"flash-back": "active"}
 
     page.select_option("#language", "ar")
     page.check("input[name=segments][value=researchers]")
-    page.click("text=Enregistrer mes préférences")
+    with page.expect_navigation():
+        page.click("text=Enregistrer mes préférences")
     assert "Vos préférences sont enregistrées" in page.inner_text("[role=status]")
     nadia = find_by_email(mail_app.engine, address)
     assert (nadia.language, nadia.segments) == ("ar", ("institutions", "researchers"))
@@ -124,7 +127,8 @@ def test_sign_up_confirm_manage_export_and_erase(
     assert [e["event"] for e in exported["consent_events"]] == ["signup", "confirm", "preferences"]
 
     page.check("input[name=confirmation]")
-    page.click("text=Supprimer mes données")
+    with page.expect_navigation():
+        page.click("text=Supprimer mes données")
     assert "Vos données ont été supprimées" in page.inner_text("h1")
     with mail_app.engine.connect() as conn:
         assert conn.execute(select(subscribers)).first() is None
@@ -167,10 +171,12 @@ def test_the_unsubscribe_button_works_for_people(
     html = mail_sink.to(address)[0].message.get_body(("html",)).get_content()
     link = re.search(r'href="(https://[^"]+/desabonnement/[^"]+)"', html).group(1)
     page.goto(local(site, link))
-    page.click("text=Me désabonner")
+    with page.expect_navigation():
+        page.click("text=Me désabonner")
     assert "Vous êtes désabonné" in page.inner_text("h1")
     assert ledger_origins(mail_app, address)[-1] == ("unsubscribe", "unsubscribe_page")
-    page.click("text=Gérer mon abonnement")
+    with page.expect_navigation():
+        page.click("text=Gérer mon abonnement")
     assert page.is_checked("input[name=lists][value=flash-back]") is False
 
 

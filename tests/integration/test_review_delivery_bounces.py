@@ -258,5 +258,5 @@ def test_an_editor_suppression_and_release_by_hand(mail_app: App) -> None:
     assert not add_suppression(mail_app.engine, "ancien@amc.ma")
     assert [r["reason"] for r in suppression_rows(mail_app.engine)] == ["manual"]
     release(mail_app.engine, "ancien@amc.ma")
-    with pytest.raises(NotFound, match=r"'ancien@amc\.ma' n'est pas dans la liste"):
+    with pytest.raises(NotFound, match=r"« ancien@amc\.ma » n'est pas dans la liste d'exclusion"):
         release(mail_app.engine, "ancien@amc.ma")

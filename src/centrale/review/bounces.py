@@ -119,7 +119,7 @@ def release(engine: Engine, raw_email: str) -> None:
         gone = conn.execute(delete(suppressions).where(suppressions.c.email == email))
         if gone.rowcount == 0:
             raise NotFound(
-                f"L'adresse {email!r} n'est pas dans la liste de suppression ; "
+                f"L'adresse « {email} » n'est pas dans la liste d'exclusion ; "
                 "`centrale review suppressions list` affiche la liste."
             )
         conn.execute(update(bounces).where(bounces.c.email == email).values(released=True))
