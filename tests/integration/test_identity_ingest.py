@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, inspect, select
 
 from centrale.identity.resolver import make_resolver
 from centrale.ingest.pipeline import submit_file
@@ -13,6 +13,7 @@ from centrale.settings import Settings
 from centrale.store.identity_repo import export_links
 from centrale.store.identity_tables import identity_links
 from centrale.store.institutions import add_institution
+from centrale.store.tables import borrower_records
 from centrale.synth import generate_sector
 
 
@@ -43,3 +44,36 @@ def test_ingestion_links_with_the_model(db: Engine, settings: Settings, tmp_path
     assert pairs(true) > 20  # the sector has persons at several institutions
     assert hits / pairs(model) >= 0.99  # precision
     assert hits / pairs(true) >= 0.95  # recall
+
+
+def test_a_first_load_rebuilds_the_feature_indexes_and_a_later_one_keeps_them(
+    db: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A batch larger than the registry sets the feature indexes aside and builds them
+    again; a small one writes through them. Either way every index is there afterwards, and
+    one-record resolution (which reads only through them) finds the records."""
+    from centrale.identity.lookup import Lookup
+    from centrale.store.identity_tables import identity_features
+    from centrale.synth import generate_month_files
+
+    first, second = generate_month_files(tmp_path, rows=600, months=2, seed=5)
+    resolver = make_resolver(settings)
+    with db.begin() as conn:
+        add_institution(conn, "AMANA", "Al Amana")
+    expected = {index.name for index in identity_features.indexes}
+    assert len(expected) >= 6
+    for path in (first, second):
+        assert submit_file(db, path, resolver).status == "accepted"
+        names = {index["name"] for index in inspect(db).get_indexes("identity_features")}
+        assert expected <= names
+    with db.connect() as conn:
+        cin, last, first, born = conn.execute(
+            select(
+                borrower_records.c.cin,
+                borrower_records.c.last_name,
+                borrower_records.c.first_name,
+                borrower_records.c.birth_date,
+            ).limit(1)
+        ).one()
+    found = Lookup(db).resolve(cin, (last, first), born)
+    assert found and found[0].probability >= settings.identity_threshold

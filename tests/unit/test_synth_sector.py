@@ -17,6 +17,7 @@ from centrale.synth import (
     SECTOR_INSTITUTIONS,
     SectorFiles,
     generate_month_file,
+    generate_month_files,
     generate_sector,
     sector_borrowers,
 )
@@ -209,6 +210,20 @@ def test_month_file_has_exactly_the_rows_asked(tmp_path: Path) -> None:
     assert valid.get_column("institution_code").unique().to_list() == ["ARDI"]
     assert valid.get_column("period").unique().to_list() == ["2024-06"]
     assert valid.get_column("last_name").str.to_uppercase().equals(valid.get_column("last_name"))
+
+
+def test_month_files_follow_the_same_clients_month_after_month(tmp_path: Path) -> None:
+    first, second = generate_month_files(tmp_path, rows=2_000, months=2, seed=3, period="2024-12")
+    assert (first.name, second.name) == ("AMANA_2024-12.csv", "AMANA_2025-01.csv")
+    january, february = read_files([first]), read_files([second])
+    assert january.height == 2_000
+    assert january.get_column("period").unique().to_list() == ["2024-12"]
+    assert february.get_column("period").unique().to_list() == ["2025-01"]
+    # No new clients: the second month shows loans of the first month's clients only, fewer
+    # of them (loans closed in the first month are not shown again).
+    clients = set(january.get_column("customer_ref").to_list())
+    assert set(february.get_column("customer_ref").to_list()) <= clients
+    assert 0 < february.height < january.height
 
 
 def test_progress_reports_each_stage_to_its_end(tmp_path: Path) -> None:

@@ -12,10 +12,19 @@ from __future__ import annotations
 import polars as pl
 
 PAIR_SCHEMA = {"left": pl.UInt32, "right": pl.UInt32}
+_SEED = 20090401
 
 
 def _key_rows(frame: pl.DataFrame, key: str, max_block: int) -> pl.DataFrame:
-    rows = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), pl.col(key))
+    # Joined on a 64-bit hash of the key, not on its text: a fraction of the memory and faster
+    # joins over a million records' CIN keys. A collision only adds a candidate pair, which
+    # the comparisons then score as the stranger it is.
+    column = pl.col(key)
+    if isinstance(frame.schema[key], pl.List):
+        hashed = column.list.drop_nulls().list.eval(pl.element().hash(_SEED))
+    else:
+        hashed = pl.when(column.is_not_null()).then(column.hash(_SEED))
+    rows = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), hashed.alias(key))
     if isinstance(frame.schema[key], pl.List):
         rows = rows.explode(key)
     rows = rows.drop_nulls(key).unique()

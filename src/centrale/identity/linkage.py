@@ -32,7 +32,7 @@ from centrale.identity.model import Comparison, Model
 from centrale.identity.train import Session, train_model
 
 #: Pairs compared at a time: bounds the memory of the gathered feature columns.
-CHUNK = 1_000_000
+CHUNK = 250_000
 
 
 class LinkageSpec(Protocol):

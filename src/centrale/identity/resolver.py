@@ -68,7 +68,9 @@ class ModelResolver:
             within,
             self.settings.identity_threshold,
         )
-        return self._write(conn, new, registry, decision, model, model_id, cross, within)
+        return self._write(
+            conn, new, registry, registry_size, decision, model, model_id, cross, within
+        )
 
     def _model(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> tuple[int, Model]:
         latest = repo.latest_model(conn)
@@ -102,6 +104,7 @@ class ModelResolver:
         conn: Connection,
         new: pl.DataFrame,
         registry: pl.DataFrame,
+        registry_size: int,
         decision: Decision,
         model: Model,
         model_id: int,
@@ -127,7 +130,7 @@ class ModelResolver:
             .drop_nulls()
             .unique()
         )
-        repo.write_features(conn, features, cin_keys)
+        repo.write_features(conn, features, cin_keys, registry_size)
         repo.write_links(conn, _links(rows, record_ids, registry, model, model_id, cross, within))
         for conflict in decision.conflicts.iter_rows(named=True):
             members = rows.filter(pl.col("group") == conflict["group"])

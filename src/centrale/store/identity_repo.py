@@ -16,7 +16,13 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
-from centrale.store.bulk import create_temp_table, insert_frame, is_postgres, read_frame
+from centrale.store.bulk import (
+    create_temp_table,
+    indexes_set_aside,
+    insert_frame,
+    is_postgres,
+    read_frame,
+)
 from centrale.store.identity_tables import (
     identity_changes,
     identity_cin_keys,
@@ -172,15 +178,19 @@ def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
     return frame["id"].to_list()
 
 
-def write_features(conn: Connection, features: pl.DataFrame, cin_keys: pl.DataFrame) -> None:
-    """Append feature rows (`FEATURE_SCHEMA`) and CIN keys (`key`, `borrower_record_id`)."""
-    # In key order, each index grows at its end instead of at random pages: at a million
-    # records (and ten CIN keys each) that is the difference between seconds and a minute.
-    insert_frame(
-        conn,
-        "identity_features",
-        features.select(list(FEATURE_SCHEMA)).sort("borrower_record_id"),
-    )
+def write_features(
+    conn: Connection, features: pl.DataFrame, cin_keys: pl.DataFrame, registry_size: int
+) -> None:
+    """Append feature rows (`FEATURE_SCHEMA`) and CIN keys (`key`, `borrower_record_id`) to
+    a registry that held `registry_size` feature rows."""
+    # In key order, each index grows at its end instead of at random pages; a batch larger
+    # than the registry builds the feature indexes afresh rather than row by row.
+    with indexes_set_aside(conn, identity_features, when=len(features) > registry_size):
+        insert_frame(
+            conn,
+            "identity_features",
+            features.select(list(FEATURE_SCHEMA)).sort("borrower_record_id"),
+        )
     insert_frame(
         conn, "identity_cin_keys", cin_keys.select("key", "borrower_record_id").sort("key")
     )
