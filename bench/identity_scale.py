@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from centrale.identity.linkage import score, train
 from centrale.identity.model import Model
 from centrale.synth import sector_borrowers
 from identity_eval import seam_records
+from report import peak_rss_mib
 
 THRESHOLD = 0.9
 
@@ -53,7 +53,7 @@ def registry_and_batch(registry: int, new: int, seed: int = 5) -> tuple[pl.DataF
 
 
 def peak_rss_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    return peak_rss_mib() / 1024
 
 
 def run_batch(registry_size: int, new_size: int) -> dict[str, float]:

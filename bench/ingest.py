@@ -3,7 +3,7 @@
     uv run python bench/ingest.py            # 100k, 250k, 500k and 1M rows, SQLite and PostgreSQL
     uv run python bench/ingest.py --smoke    # 20k rows, a few seconds (CI)
 
-Each ingestion runs in its own process so that its peak memory (max RSS) is its own. On
+Each ingestion runs in its own process so that its peak memory (VmHWM) is its own. On
 PostgreSQL the same file is also loaded with a raw `COPY` into an unindexed table of text
 columns, in the same run, as the yardstick. Figures go to docs/benchmarks.md.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import create_engine, text
 
-from report import machine, write_section
+from report import machine, peak_rss_mib, write_section
 
 OUT = Path(__file__).resolve().parent / "out"
 COMMAND = "uv run python bench/ingest.py"
@@ -52,7 +51,7 @@ def child(url: str, path: Path) -> None:
     started = time.perf_counter()
     report = services.submit_file(app, path)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     print(
         json.dumps(
             {

@@ -16,6 +16,16 @@ HEADER = (
 )
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory, in MiB. Not `ru_maxrss`: Linux carries that over
+    from the parent through fork and exec, so a benchmark's child would report its parent's."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status: peak memory is measured on Linux")
+
+
 def machine() -> str:
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

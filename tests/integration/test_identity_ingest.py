@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, inspect, select
+import pytest
+from sqlalchemy import Connection, Engine, Table, inspect, select
 
 from centrale.identity.resolver import make_resolver
 from centrale.ingest.pipeline import submit_file
@@ -13,7 +15,7 @@ from centrale.settings import Settings
 from centrale.store.identity_repo import export_links
 from centrale.store.identity_tables import identity_links
 from centrale.store.institutions import add_institution
-from centrale.store.tables import borrower_records
+from centrale.store.tables import borrower_records, institutions
 from centrale.synth import generate_sector
 
 
@@ -47,25 +49,37 @@ def test_ingestion_links_with_the_model(db: Engine, settings: Settings, tmp_path
 
 
 def test_a_first_load_rebuilds_the_feature_indexes_and_a_later_one_keeps_them(
-    db: Engine, settings: Settings, tmp_path: Path
+    db: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A batch larger than the registry sets the feature indexes aside and builds them
-    again; a small one writes through them. Either way every index is there afterwards, and
-    one-record resolution (which reads only through them) finds the records."""
+    """Only the load into an empty registry sets the feature indexes aside (and builds them
+    again); a later load writes through them. Either way every index is there afterwards, and
+    one-record resolution, which reads only through them, finds the records."""
     from centrale.identity.lookup import Lookup
+    from centrale.store import bulk
     from centrale.store.identity_tables import identity_features
-    from centrale.synth import generate_month_files
+    from centrale.synth import generate_month_file
 
-    first, second = generate_month_files(tmp_path, rows=600, months=2, seed=5)
+    set_aside: list[bool] = []
+    real = bulk.indexes_set_aside
+
+    def spy(conn: Connection, table: Table, when: bool = True) -> Any:
+        set_aside.append(when)
+        return real(conn, table, when)
+
+    monkeypatch.setattr("centrale.store.identity_repo.indexes_set_aside", spy)
+    amana = generate_month_file(tmp_path / "AMANA_2025-01.csv", rows=600, seed=5)
+    ardi = generate_month_file(tmp_path / "ARDI_2025-01.csv", rows=300, seed=6, institution="ARDI")
     resolver = make_resolver(settings)
     with db.begin() as conn:
         add_institution(conn, "AMANA", "Al Amana")
+        add_institution(conn, "ARDI", "Ardi")
     expected = {index.name for index in identity_features.indexes}
     assert len(expected) >= 6
-    for path in (first, second):
+    for path in (amana, ardi):
         assert submit_file(db, path, resolver).status == "accepted"
         names = {index["name"] for index in inspect(db).get_indexes("identity_features")}
         assert expected <= names
+    assert set_aside == [True, False]
     with db.connect() as conn:
         cin, last, first, born = conn.execute(
             select(
@@ -73,7 +87,10 @@ def test_a_first_load_rebuilds_the_feature_indexes_and_a_later_one_keeps_them(
                 borrower_records.c.last_name,
                 borrower_records.c.first_name,
                 borrower_records.c.birth_date,
-            ).limit(1)
+            )
+            .join(institutions, institutions.c.id == borrower_records.c.institution_id)
+            .where(institutions.c.code == "AMANA")
+            .limit(1)
         ).one()
     found = Lookup(db).resolve(cin, (last, first), born)
     assert found and found[0].probability >= settings.identity_threshold

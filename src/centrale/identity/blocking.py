@@ -17,8 +17,9 @@ _SEED = 20090401
 
 def _key_rows(frame: pl.DataFrame, key: str, max_block: int) -> pl.DataFrame:
     # Joined on a 64-bit hash of the key, not on its text: a fraction of the memory and faster
-    # joins over a million records' CIN keys. A collision only adds a candidate pair, which
-    # the comparisons then score as the stranger it is.
+    # joins over a million records' CIN keys. A collision adds a candidate pair, which the
+    # comparisons score as the stranger it is, or at worst pushes a block past `max_block`;
+    # among a few million keys its odds are about one in a million million.
     column = pl.col(key)
     if isinstance(frame.schema[key], pl.List):
         hashed = column.list.drop_nulls().list.eval(pl.element().hash(_SEED))

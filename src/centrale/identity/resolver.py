@@ -53,9 +53,11 @@ class ModelResolver:
         """Link `records` (the seam's `RECORD_SCHEMA`) and return `LINK_SCHEMA` rows."""
         if records.is_empty():
             return pl.DataFrame(schema=LINK_SCHEMA)
-        repo.forget_records(conn, records["borrower_record_id"].to_list())
-        new = self.spec.prepare(records)
         registry_size = repo.count_features(conn)
+        if registry_size:  # an empty registry has no earlier links to forget
+            repo.forget_records(conn, records["borrower_record_id"].to_list())
+            registry_size = repo.count_features(conn)
+        new = self.spec.prepare(records)
         model_id, model = self._model(conn, new, registry_size)
         registry = self._candidates(conn, new, registry_size)
         population = registry_size + len(new)

@@ -63,10 +63,17 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
 @contextmanager
 def indexes_set_aside(conn: Connection, table: Table, when: bool = True) -> Iterator[None]:
     """Drop `table`'s secondary indexes around a bulk insert, then build them again: one sort
-    per index instead of a descent into each index per row, for a batch that outgrows the
-    table (a first load). Inside the caller's transaction, so a failure restores them.
+    per index instead of a descent into each index per row. Inside the caller's transaction:
+    if the load fails, its rollback restores them. On PostgreSQL the drop locks the table
+    until the load commits, so callers use it only while nobody can be reading it.
     """
     indexes = sorted(table.indexes, key=lambda index: str(index.name)) if when else []
+    if indexes and not is_postgres(conn):
+        raw = conn.connection.driver_connection
+        # pysqlite opens its transaction only before a DML statement and runs DDL outside
+        # one; open it now, or the drop would be committed whatever the load does next.
+        if not raw.in_transaction:  # type: ignore[union-attr]
+            raw.execute("BEGIN")  # type: ignore[union-attr]
     for index in indexes:
         index.drop(conn)
     yield
@@ -105,8 +112,10 @@ def read_frame(
         if schema is None:
             return empty
         return empty.with_columns(
-            pl.col(name).cast(dtype) for name, dtype in schema.items() if name in empty.columns
+            _cast_to(name, dtype) for name, dtype in schema.items() if name in empty.columns
         ).select([n for n in schema if n in empty.columns])
+    # Without a schema each slice infers its own types; a column all null in one slice, or
+    # integral in one and fractional in another, takes the wider type here.
     return pl.concat(parts, how="vertical_relaxed")
 
 

@@ -25,7 +25,6 @@ from centrale.store.bulk import (
 )
 from centrale.store.identity_tables import (
     identity_changes,
-    identity_cin_keys,
     identity_features,
     identity_links,
     identity_models,
@@ -58,34 +57,49 @@ def all_features(conn: Connection) -> pl.DataFrame:
 def features_by_keys(
     conn: Connection, keys: Mapping[str, Sequence[str]], cin_keys: Sequence[str]
 ) -> pl.DataFrame:
-    """Feature rows sharing any of `keys` (column -> values) or a CIN deletion key; one
-    indexed statement per chunk of values, no scan.
+    """Feature rows sharing any of `keys` (column -> values) or a CIN deletion key.
+
+    The probe values go into a temporary table once, and one statement joins them to the
+    indexed columns: the planner probes the indexes for a small batch and hashes for a large
+    one, instead of an OR of IN lists per chunk (which PostgreSQL answered by scanning).
     """
-    frames = []
-    chunks = max(
-        [(len(v) + _CHUNK - 1) // _CHUNK for v in keys.values()] + [len(cin_keys) // _CHUNK + 1]
-    )
-    for i in range(chunks):
-        part = slice(i * _CHUNK, (i + 1) * _CHUNK)
-        conditions = [
-            identity_features.c[column].in_(list(values[part]))
-            for column, values in keys.items()
-            if values[part]
-        ]
-        if cin_keys[part]:
-            by_cin = select(identity_cin_keys.c.borrower_record_id).where(
-                identity_cin_keys.c.key.in_(list(cin_keys[part]))
-            )
-            conditions.append(identity_features.c.borrower_record_id.in_(by_cin))
-        if not conditions:
-            continue
-        rows = conn.execute(select(identity_features).where(or_(*conditions))).fetchall()
-        if rows:
-            frames.append(pl.DataFrame(rows, schema=list(FEATURE_SCHEMA), orient="row"))
-    if not frames:
+    probes = [
+        pl.DataFrame({"kind": column, "value": list(values)}, schema=_PROBE_SCHEMA)
+        for column, values in keys.items()
+        if column in KEY_COLUMNS and values
+    ]
+    if cin_keys:
+        probes.append(
+            pl.DataFrame({"kind": "k_cin", "value": list(cin_keys)}, schema=_PROBE_SCHEMA)
+        )
+    if not probes:
         return pl.DataFrame(schema=FEATURE_SCHEMA)
-    frame = pl.concat(frames).unique("borrower_record_id", maintain_order=True)
-    return _typed(frame)
+    create_temp_table(conn, "probe_keys", _PROBE_SCHEMA)
+    insert_frame(conn, "probe_keys", pl.concat(probes))
+    if is_postgres(conn):
+        conn.execute(text("ANALYZE probe_keys"))
+    matches = [
+        f"SELECT f.borrower_record_id FROM identity_features f JOIN probe_keys p "
+        f"ON p.kind = '{column}' AND f.{column} = p.value"
+        for column in KEY_COLUMNS
+        if column in keys
+    ]
+    matches.append(
+        "SELECT k.borrower_record_id FROM identity_cin_keys k JOIN probe_keys p "
+        "ON p.kind = 'k_cin' AND k.key = p.value"
+    )
+    columns = ", ".join(FEATURE_SCHEMA)
+    frame = read_frame(
+        conn,
+        f"SELECT {columns} FROM identity_features WHERE borrower_record_id IN "
+        f"({' UNION '.join(matches)})",
+        schema=FEATURE_SCHEMA,
+    )
+    conn.execute(text("DROP TABLE probe_keys"))
+    return frame
+
+
+_PROBE_SCHEMA: dict[str, pl.DataType] = {"kind": pl.String(), "value": pl.String()}
 
 
 @lru_cache(maxsize=64)
@@ -121,14 +135,6 @@ def features_for_one(
             record["birth_date"] = date.fromisoformat(born[:10])
         out.append(record)
     return out
-
-
-def _typed(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.col("birth_date").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d"),
-        pl.col("region").cast(pl.Int16),
-        pl.col("borrower_record_id", "person_id").cast(pl.Int64),
-    )
 
 
 def count_features(conn: Connection) -> int:
@@ -183,9 +189,10 @@ def write_features(
 ) -> None:
     """Append feature rows (`FEATURE_SCHEMA`) and CIN keys (`key`, `borrower_record_id`) to
     a registry that held `registry_size` feature rows."""
-    # In key order, each index grows at its end instead of at random pages; a batch larger
-    # than the registry builds the feature indexes afresh rather than row by row.
-    with indexes_set_aside(conn, identity_features, when=len(features) > registry_size):
+    # In key order, each index grows at its end instead of at random pages. The first load
+    # builds the feature indexes afresh rather than row by row: nothing can be reading an
+    # empty registry, so the lock that dropping them takes on PostgreSQL costs no inquiry.
+    with indexes_set_aside(conn, identity_features, when=registry_size == 0):
         insert_frame(
             conn,
             "identity_features",
