@@ -8,6 +8,10 @@
 - `identity_changes`: the audit of decisions on persons: conflicts flagged by the model (a
   record that would join two persons), splits and joins made by analysts.
 - `identity_models`: trained models (m, u, priors as JSON), the newest in use.
+
+The bulk tables (features, CIN keys, links) carry no foreign keys: the resolver writes them
+in the load's transaction from records and persons it has just read or created, and a check
+per row would cost more than the rest of the write (migration 0005).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
-    ForeignKey,
     Integer,
     SmallInteger,
     String,
@@ -34,13 +37,8 @@ _ID = BigInteger().with_variant(Integer, "sqlite")
 identity_features = Table(
     "identity_features",
     metadata,
-    Column(
-        "borrower_record_id",
-        _ID,
-        ForeignKey("borrower_records.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("person_id", BigInteger, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("borrower_record_id", _ID, primary_key=True),
+    Column("person_id", BigInteger, nullable=False, index=True),
     Column("cin", String(32), index=True),
     Column("phone", String(16), index=True),
     Column("ln", String(120)),
@@ -64,24 +62,14 @@ identity_cin_keys = Table(
     "identity_cin_keys",
     metadata,
     Column("key", String(32), primary_key=True),
-    Column(
-        "borrower_record_id",
-        _ID,
-        ForeignKey("borrower_records.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    Column("borrower_record_id", _ID, primary_key=True),
 )
 
 identity_links = Table(
     "identity_links",
     metadata,
-    Column(
-        "borrower_record_id",
-        _ID,
-        ForeignKey("borrower_records.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("person_id", BigInteger, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("borrower_record_id", _ID, primary_key=True),
+    Column("person_id", BigInteger, nullable=False, index=True),
     # The record whose match attached this one; null when the record founded its person.
     Column("matched_record_id", BigInteger),
     Column("probability", Float, nullable=False),
