@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import date, timedelta
 
 import polars as pl
@@ -258,10 +259,30 @@ def test_cli_export_and_show(linked, database_url: str, tmp_path, monkeypatch) -
     exported = pl.read_csv(out)
     assert exported.columns == ["institution_code", "customer_ref", "person_id", "match_score"]
     assert len(exported) == len(truth)
-    person = int(exported.filter(pl.col("institution_code") == "ATTAWFIQ")["person_id"][0])
-    shown = runner.invoke(persons_app, ["show", str(person)])
+    # A person whose records several institutions hold: the page shows each record and why
+    # it was joined (the record it matched, the score, the fields that agreed).
+    sizes = exported.group_by("person_id").agg(pl.len(), pl.col("customer_ref"))
+    person, refs = sizes.filter(pl.col("len") >= 2).sort("person_id").row(0)[0::2]
+    shown = runner.invoke(persons_app, ["show", str(person)], env={"COLUMNS": "250"})
     assert shown.exit_code == 0, shown.output
-    assert "Personne" in shown.output and "fiche" in shown.output
+    assert f"Personne {person} : {len(refs)} fiche(s)" in shown.output
+    for ref in refs:
+        assert ref in shown.output
+    assert "première fiche" in shown.output  # the record that founded the person
+    assert re.search(r"modèle, avec la fiche \d+", shown.output)  # the others: by the model
+    assert re.search(r"0\.9\d{3}|1\.0000", shown.output)  # their match probability
+    assert "CIN : identique" in shown.output or "CIN : une faute de frappe" in shown.output
+    record = re.search(r"│ (\d+)\s+│ \S+\s+│ " + re.escape(refs[-1]), shown.output).group(1)
+    split = runner.invoke(
+        persons_app,
+        ["split", str(person), "--records", record, "--analyst", "nadia", "--reason", "homonyme"],
+    )
+    assert split.exit_code == 0, split.output
+    after = runner.invoke(persons_app, ["show", str(person)], env={"COLUMNS": "250"})
+    assert re.search(
+        rf"Séparation : personnes {person} et \d+, fiche\(s\) {record}, par nadia \(homonyme\)",
+        after.output,
+    ), after.output
     missing = runner.invoke(persons_app, ["show", "999999"])
     assert missing.exit_code == 2
 

@@ -4,6 +4,7 @@ main CLI). Output is French, through Rich; the work is in `centrale.identity.per
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -43,6 +44,12 @@ LEVELS = {
     "absent": "absent",
 }
 DECIDED_BY = {"model": "modèle", "new_person": "première fiche", "analyst": "analyste"}
+#: French names of the recorded changes (`identity_changes.action`).
+ACTIONS = {
+    "conflict": "Conflit signalé par le modèle",
+    "split": "Séparation",
+    "join": "Réunion",
+}
 
 
 def _fail(error: CentraleError) -> None:
@@ -95,9 +102,10 @@ def show(person_id: int) -> None:
         )
     console.print(table)
     for change in view.changes:
+        records = ", ".join(str(r) for r in json.loads(str(change["record_ids"])))
         console.print(
-            f"{change['action']} : personnes {change['person_id']} et "
-            f"{change['other_person_id']}, fiches {change['record_ids']}"
+            f"{ACTIONS.get(str(change['action']), change['action'])} : personnes "
+            f"{change['person_id']} et {change['other_person_id']}, fiche(s) {records}"
             + (f", par {change['analyst']} ({change['reason']})" if change["analyst"] else "")
         )
 
