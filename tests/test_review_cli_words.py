@@ -43,7 +43,7 @@ def test_fetch_and_sources_list_show_outcomes_and_types_in_french(
     imported(served, tmp_path)
     run_cli("review", "sources", "add", f"http://127.0.0.1:{free_port()}/f.xml", "--name", "Fermé")
     first = run_cli("review", "fetch")
-    assert first.count("à jour") == 7 and "erreur" in first
+    assert first.split().count("relevé") == 7 and "erreur" in first
     second = run_cli("review", "fetch")
     assert second.count("inchangé (304)") == 7
     for printed in (first, second):
@@ -80,13 +80,13 @@ def test_queue_shows_states_in_french_and_requeue_undoes_accept(
     assert "0 article(s) retenu(s)." in run_cli("review", "queue", "list", "--state", "retenus")
 
     run_cli("review", "queue", "reject", growth)
-    assert "(fr, écarté)" in run_cli("review", "queue", "show", growth)
-    assert GROWTH in run_cli("review", "queue", "list", "--state", "écartés")
+    assert "(fr, rejeté)" in run_cli("review", "queue", "show", growth)
+    assert GROWTH in run_cli("review", "queue", "list", "--state", "rejetés")
     run_cli("review", "queue", "requeue", growth)  # a rejected item can come back too
     assert get_item(cli_app.engine, int(growth)).state == "pending"
 
     wrong = run_cli("review", "queue", "list", "--state", "publiés", code=2)
-    assert "État inconnu : 'publiés' ; choisissez parmi attente, retenus" in wrong
+    assert "État : valeur inconnue 'publiés' ; valeurs possibles : pending, accepted" in wrong
 
 
 def test_requeue_refuses_an_item_blocked_by_a_rule(

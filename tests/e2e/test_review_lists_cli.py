@@ -35,23 +35,23 @@ def test_lists_add_and_list_with_their_errors(cli_app: App) -> None:
     output = review(
         "lists", "add", "bailleurs-ue", "--name", "Flash-back bailleurs", "--description", "UE"
     )
-    assert "Liste 'bailleurs-ue' créée (« Flash-back bailleurs »)." in output
+    assert "Liste « bailleurs-ue » créée (« Flash-back bailleurs »)." in output
     assert "--list bailleurs-ue" in output
     listing = review("lists", "list")
     assert re.search(r"│ bailleurs-ue\s+│ Flash-back bailleurs\s+│ UE\s+│ 0\s+│ 0", listing)
     assert "flash-back" in listing and "2 liste(s)." in listing
 
     taken = review("lists", "add", "bailleurs-ue", code=2)
-    assert "La liste 'bailleurs-ue' existe déjà (« Flash-back bailleurs ») ; choisissez" in taken
+    assert "La liste « bailleurs-ue » existe déjà (« Flash-back bailleurs ») ; choisissez" in taken
     bad = review("lists", "add", "Bailleurs UE", code=2)
-    assert "Code de liste invalide : 'Bailleurs UE'." in bad
+    assert "Code de liste invalide : « Bailleurs UE »." in bad
     assert "par exemple « bailleurs-ue »" in bad
     assert "2 liste(s)." in review("lists", "list")
 
 
 def test_segments_add_and_list_with_their_errors(cli_app: App) -> None:
     output = review("segments", "add", "ong", "--name", "Associations et ONG")
-    assert "Segment 'ong' créé (« Associations et ONG »)" in output
+    assert "Segment « ong » créé (« Associations et ONG »)" in output
     assert "--segment ong" in output
     confirmed_subscriber(cli_app, "ali@exemple.ma", segments=("ong", "press"))
     listing = review("segments", "list")
@@ -60,9 +60,9 @@ def test_segments_add_and_list_with_their_errors(cli_app: App) -> None:
     assert "5 segment(s)." in listing
 
     taken = review("segments", "add", "press", code=2)
-    assert "Le segment 'press' existe déjà (« Presse »)" in taken
+    assert "Le segment « press » existe déjà (« Presse »)" in taken
     assert "`centrale review segments list`" in taken
-    assert "Code de segment invalide : 'ong!'" in review("segments", "add", "ong!", code=2)
+    assert "Code de segment invalide : « ong! »" in review("segments", "add", "ong!", code=2)
 
 
 def test_a_new_list_and_segment_carry_an_arabic_reader_to_the_arabic_edition(

@@ -71,8 +71,8 @@ def test_counts_follow_subscriptions_and_segments(app: App) -> None:
 def test_a_bad_code_is_refused_with_the_value_and_the_rule(app: App, code: str) -> None:
     with pytest.raises(InvalidCode) as refused:
         add_list(app.engine, code)
-    assert f"Code de liste invalide : {code!r}" in refused.value.message
-    assert "lettres minuscules sans accents, chiffres et tirets" in refused.value.message
+    assert f"Code de liste invalide : « {code} »" in refused.value.message
+    assert "lettres minuscules sans accents, chiffres ou tirets" in refused.value.message
     with pytest.raises(InvalidCode, match="Code de segment invalide"):
         add_segment(app.engine, code)
 
@@ -85,9 +85,9 @@ def test_a_name_that_would_break_the_list_id_header_is_refused(app: App) -> None
 def test_a_taken_code_is_refused_naming_the_existing_one(app: App) -> None:
     with pytest.raises(ListExists) as refused:
         add_list(app.engine, "Flash-Back", "Autre")
-    assert "La liste 'flash-back' existe déjà (« Flash-back »)" in refused.value.message
+    assert "La liste « flash-back » existe déjà (« Flash-back »)" in refused.value.message
     assert "`centrale review lists list`" in refused.value.message
-    with pytest.raises(SegmentExists, match=r"Le segment 'press' existe déjà \(« Presse »\)"):
+    with pytest.raises(SegmentExists, match=r"Le segment « press » existe déjà \(« Presse »\)"):
         add_segment(app.engine, "press", "Journalistes")
     assert len(all_lists(app.engine)) == 1 and len(all_segments(app.engine)) == 4
 

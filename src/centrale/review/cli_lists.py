@@ -41,7 +41,7 @@ def register(review_app: typer.Typer) -> None:
         with registry() as app:
             created = add_list(app.engine, code, name, description)
         console.print(
-            f"Liste {created.code!r} créée (« {created.name} »). Inscrivez-y des abonnés avec "
+            f"Liste « {created.code} » créée (« {created.name} »). Inscrivez-y des abonnés avec "
             f"`centrale review subscribers add ADRESSE --list {created.code}`, puis envoyez-lui "
             f"un numéro avec `centrale review send NUMÉRO --list {created.code}`."
         )
@@ -74,7 +74,7 @@ def register(review_app: typer.Typer) -> None:
         with registry() as app:
             created = add_segment(app.engine, code, name)
         console.print(
-            f"Segment {created.code!r} créé (« {created.name} ») : le formulaire d'abonnement "
+            f"Segment « {created.code} » créé (« {created.name} ») : le formulaire d'abonnement "
             f"le propose, et `centrale review send NUMÉRO --segment {created.code}` n'envoie "
             "qu'à ses abonnés."
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from centrale.review.analysis import fold_accents
 from centrale.review.cli import command, console, registry
-from centrale.review.errors import InvalidReviewInput
 from centrale.review.wording import FRENCH
 
 queue_app = typer.Typer(help="La file de l'éditeur : accepter, rejeter, étiqueter, ordonner.")
@@ -19,8 +18,6 @@ STATE_WORDS = {
     "en-attente": "pending",
     "retenu": "accepted",
     "retenus": "accepted",
-    "ecarte": "rejected",
-    "ecartes": "rejected",
     "rejete": "rejected",
     "rejetes": "rejected",
     "bloque": "blocked",
@@ -29,17 +26,12 @@ STATE_WORDS = {
 
 
 def state_code(word: str) -> str:
-    """The stored state an editor means: `retenus`, `écartés` or `accepted`… -> `accepted`."""
-    from centrale.review.queue import STATES
+    """The stored state an editor means: `retenus`, `rejetés` or `accepted`… -> `accepted`.
 
-    decomposed = unicodedata.normalize("NFKD", word.strip().lower().replace(" ", "-"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    code = STATE_WORDS.get(plain, plain)
-    if code not in STATES:
-        raise InvalidReviewInput(
-            f"État inconnu : {word!r} ; choisissez parmi attente, retenus, ecartes ou bloques."
-        )
-    return code
+    Any other word is passed on as typed: `queue()` checks it and lists the states.
+    """
+    word = word.strip().lower()
+    return STATE_WORDS.get(fold_accents(word.replace(" ", "-")), word)
 
 
 def register(review_app: typer.Typer) -> None:
@@ -52,7 +44,7 @@ def queue_list(
     state: Annotated[
         str,
         typer.Option(
-            help="attente, retenus, ecartes ou bloques (ou pending, accepted, rejected, blocked)."
+            help="attente, retenus, rejetés ou bloqués (ou pending, accepted, rejected, blocked)."
         ),
     ] = "attente",
     everything: Annotated[

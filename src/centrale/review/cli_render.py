@@ -28,10 +28,10 @@ def render(
 ) -> None:
     """Écrit un numéro : e-mail HTML, texte, PDF, page web, et les flux Atom et RSS."""
     from centrale.review.composition import issue_view
-    from centrale.review.demo import archive_footer
-    from centrale.review.feeds_out import render_atom, render_rss
+    from centrale.review.feeds_out import issue_url, render_atom, render_rss
     from centrale.review.issues import issue_id_of
     from centrale.review.rendering import (
+        archive_footer,
         render_email_html,
         render_page,
         render_pdf,
@@ -48,7 +48,7 @@ def render(
     with registry() as app:
         issue = issue_view(app.engine, issue_id_of(app.engine, number))
         public = app.settings.public_url
-        footer = archive_footer(public, number, issue.language)
+        footer = archive_footer(public, issue_url(public, number), issue.language)
         stem = out / f"flashback-{number}"
         writers = {
             "html": lambda: stem.with_suffix(".html").write_text(

@@ -104,11 +104,15 @@ class IssueView:
         return as_utc(self.published_at) or datetime.combine(self.date_to, datetime.min.time(), UTC)
 
 
-def issue_view(engine: Engine, issue_id: int) -> IssueView:
-    """Assemble issue `issue_id` for rendering.
+def issue_view(engine: Engine, issue_id: int, language: str | None = None) -> IssueView:
+    """Assemble issue `issue_id` for rendering, in its own language or in the edition of
+    `language`: that language's fixed texts (standard introduction and disclaimer, titles,
+    link labels, dates, barometer) and direction, the items left as they were quoted.
 
     >>> issue_view(engine, 1).summary[0]  # doctest: +SKIP
     '[Le Matin] «Le microcrédit, un des outils de réduction de la pauvreté»'
+    >>> issue_view(engine, 1, "ar").direction  # doctest: +SKIP
+    'rtl'
     """
     with engine.connect() as conn:
         issue = conn.execute(select(review_issues).where(review_issues.c.id == issue_id)).first()
@@ -122,7 +126,9 @@ def issue_view(engine: Engine, issue_id: int) -> IssueView:
             .order_by(review_issue_items.c.position)
         ).all()
         related = _see_also(conn, [row.id for row in rows])
-    words = wording(issue.language)
+    language = language or issue.language
+    words = wording(language)
+    own = language == issue.language
     items = [_issue_item(row, words, related.get(row.id, [])) for row in rows]
     if issue.status == "published" and issue.barometer is not None:
         figures = json.loads(issue.barometer)
@@ -133,15 +139,15 @@ def issue_view(engine: Engine, issue_id: int) -> IssueView:
         number=issue.number,
         date_from=issue.date_from,
         date_to=issue.date_to,
-        language=issue.language,
-        direction=text_direction(issue.language),
+        language=language,
+        direction=text_direction(language),
         status=issue.status,
         published_at=as_utc(issue.published_at),
-        intro=issue.intro,
-        disclaimer=issue.disclaimer,
+        intro=issue.intro if own else words.intro,
+        disclaimer=issue.disclaimer if own else words.disclaimer,
         words=words,
         sections=_sections(items, words),
-        barometer=barometer_view(figures, issue.language),
+        barometer=barometer_view(figures, language),
     )
 
 

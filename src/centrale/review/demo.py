@@ -25,59 +25,17 @@ from centrale.review.local_server import serve_directory
 from centrale.review.opml import import_opml
 from centrale.review.pipeline import refresh
 from centrale.review.queue import QueueItem, accept, queue, reject, tag
-from centrale.review.rendering import Footer, render_email_html, render_pdf, render_text
+from centrale.review.rendering import (
+    archive_footer,
+    render_email_html,
+    render_pdf,
+    render_text,
+)
 from centrale.settings import Settings
 
 DATA = Path(__file__).parent / "demo_data"
 PERIOD = (date(2012, 2, 1), date(2012, 2, 8))
 INSTITUTIONS = {"AMANA": "Association Al Amana", "TAWFIQ": "Fondation Attawfiq Micro-Finance"}
-# A rendered file reaches no one in particular, so it cannot carry a reader's personal links
-# (preferences, one-click unsubscribe): its foot says so, and links to what needs no token.
-ARCHIVE_WORDS = {
-    "fr": {
-        "why": (
-            "Copie d’archive de Flash-back, qui n’est adressée à personne en particulier : "
-            "vos liens personnels pour gérer votre abonnement ou vous désabonner figurent au "
-            "bas de chaque numéro reçu par e-mail."
-        ),
-        "web": "Lire ce numéro en ligne",
-        "preferences": "S’abonner",
-        "unsubscribe": "Tous les numéros",
-    },
-    "ar": {
-        "why": (
-            "نسخة أرشيفية من «فلاش باك» غير موجهة إلى شخص بعينه: تجدون روابطكم الشخصية "
-            "لتدبير اشتراككم أو إلغائه في أسفل كل عدد يصلكم عبر البريد الإلكتروني."
-        ),
-        "web": "اقرأ هذا العدد على الموقع",
-        "preferences": "الاشتراك في النشرة",
-        "unsubscribe": "جميع الأعداد",
-    },
-}
-
-
-@dataclass(frozen=True)
-class ArchiveFooter(Footer):
-    """The foot of a rendered file: sign-up and archive links in the personal links' places."""
-
-    @property
-    def words(self) -> dict[str, str]:
-        return ARCHIVE_WORDS.get(self.lang, ARCHIVE_WORDS["fr"])
-
-
-def archive_footer(public_url: str, number: int, lang: str) -> Footer:
-    """The foot of issue `number` rendered to a file: no recipient, so no personal links.
-
-    >>> archive_footer("https://revue.ma", 118, "fr").preferences_url
-    'https://revue.ma/abonnement'
-    """
-    base = public_url.rstrip("/")
-    return ArchiveFooter(
-        unsubscribe_url=f"{base}/revue",
-        preferences_url=f"{base}/abonnement",
-        web_url=issue_url(base, number),
-        lang=lang,
-    )
 
 
 @dataclass(frozen=True)
@@ -185,7 +143,7 @@ def _render_all(app: App, out: Path) -> list[Path]:
     written = []
     for number in (1, 2):
         issue = issue_view(app.engine, issue_id_of(app.engine, number))
-        footer = archive_footer(public, number, issue.language)
+        footer = archive_footer(public, issue_url(public, number), issue.language)
         files = {
             f"flashback-{number}.html": render_email_html(issue, footer),
             f"flashback-{number}.txt": render_text(issue, footer),

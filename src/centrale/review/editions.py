@@ -13,16 +13,10 @@ disclaimer is not the standard text of its language is therefore sent in its own
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
-from typing import Any
+from sqlalchemy import Engine
 
-from sqlalchemy import Engine, select
-
-from centrale.review.barometer import barometer_figures, barometer_view
-from centrale.review.composition import IssueItem, IssueView, Section, issue_view
-from centrale.review.wording import EDITIONS, Wording, text_direction, wording
-from centrale.store.review_tables import review_issues
+from centrale.review.composition import IssueView, issue_view
+from centrale.review.wording import EDITIONS, wording
 
 
 def edition_language(issue: IssueView, reader_language: str) -> str:
@@ -54,51 +48,5 @@ class Editions:
     def for_reader(self, reader_language: str) -> IssueView:
         language = edition_language(self.original, reader_language)
         if language not in self._made:
-            self._made[language] = translated(
-                self.original, language, self._figures(), wording(language)
-            )
+            self._made[language] = issue_view(self.engine, self.original.id, language)
         return self._made[language]
-
-    def _figures(self) -> dict[str, Any] | None:
-        # The same figures as the original: frozen at publication, else the registry's latest.
-        with self.engine.connect() as conn:
-            frozen = conn.execute(
-                select(review_issues.c.barometer).where(review_issues.c.id == self.original.id)
-            ).scalar()
-        if self.original.status == "published" and frozen is not None:
-            figures: dict[str, Any] | None = json.loads(frozen)  # "null" on an empty registry
-            return figures
-        return barometer_figures(self.engine, self.original.date_to)
-
-
-def translated(
-    issue: IssueView, language: str, figures: dict[str, Any] | None, words: Wording
-) -> IssueView:
-    """`issue` in the fixed texts of `language`; its items are left as quoted."""
-    label_keys = {label: key for key, label in issue.words.labels.items()}
-    sections = [
-        Section(
-            section.region,
-            section.kind,
-            f"{words.regions[section.region]} – {words.kinds[section.kind]}",
-            [_relabelled(item, label_keys, words) for item in section.items],
-        )
-        for section in issue.sections
-    ]
-    return replace(
-        issue,
-        language=language,
-        direction=text_direction(language),
-        intro=words.intro,
-        disclaimer=words.disclaimer,
-        words=words,
-        sections=sections,
-        barometer=barometer_view(figures, language),
-    )
-
-
-def _relabelled(item: IssueItem, label_keys: dict[str, str], words: Wording) -> IssueItem:
-    key = label_keys.get(item.link_label)
-    if key is None or key not in words.labels:
-        return item
-    return replace(item, link_label=words.labels[key])

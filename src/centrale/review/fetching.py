@@ -27,7 +27,7 @@ USER_AGENT = "centrale-flashback/0.1 (revue de presse du secteur de la microfina
 # Below this many characters a feed entry is only a teaser: the article page is fetched.
 FULL_TEXT_CHARS = 600
 # The stored outcome codes stay in English; editors read these.
-OUTCOME_LABELS = {"ok": "à jour", "not_modified": "inchangé (304)", "error": "erreur"}
+OUTCOME_LABELS = {"ok": "relevé", "not_modified": "inchangé (304)", "error": "erreur"}
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ Errors, under the project's tree (see `centrale.review.delivery_errors`)::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from centrale.errors import Conflict, InvalidInput
@@ -73,9 +72,9 @@ def checked_code(raw: str, what: str) -> str:
     code = raw.strip().lower()
     if not CODE.fullmatch(code):
         raise InvalidCode(
-            f"Code de {what} invalide : {raw!r}. Utilisez de 1 à 40 lettres minuscules sans "
-            "accents, chiffres et tirets, commençant par une lettre et ne finissant pas par un "
-            "tiret, par exemple « bailleurs-ue »."
+            f"Code de {what} invalide : « {raw} ». Donnez de 1 à 40 caractères : lettres "
+            "minuscules sans accents, chiffres ou tirets, le premier une lettre et le dernier "
+            "pas un tiret, par exemple « bailleurs-ue »."
         )
     return code
 
@@ -84,7 +83,7 @@ def checked_name(raw: str, code: str, what: str) -> str:
     name = " ".join(raw.split()) or code
     if len(name) > NAME_MAX or NAME_FORBIDDEN.search(name):
         raise InvalidCode(
-            f"Nom de {what} invalide : {raw!r}. Donnez au plus {NAME_MAX} caractères, sans "
+            f"Nom de {what} invalide : « {raw} ». Donnez au plus {NAME_MAX} caractères, sans "
             "guillemets droits ni chevrons (< >)."
         )
     return name
@@ -102,13 +101,11 @@ def add_list(engine: Engine, code: str, name: str = "", description: str = "") -
         "name": checked_name(name, code, "liste"),
         "description": description.strip(),
     }
-    with engine.begin() as conn:
-        _refuse_duplicate(conn, mailing_lists, code, _list_exists)
-        try:
-            with conn.begin_nested():
-                conn.execute(insert(mailing_lists).values(values))
-        except IntegrityError as error:  # created by someone else meanwhile
-            raise _list_exists(code, values["name"]) from error
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(mailing_lists).values(values))
+    except IntegrityError as error:
+        raise _list_exists(code, _existing_name(engine, mailing_lists, code)) from error
     return MailingList(code, values["name"], values["description"])
 
 
@@ -141,13 +138,11 @@ def add_segment(engine: Engine, code: str, name: str = "") -> Segment:
     """
     code = checked_code(code, "segment")
     name = checked_name(name, code, "segment")
-    with engine.begin() as conn:
-        _refuse_duplicate(conn, segments, code, _segment_exists)
-        try:
-            with conn.begin_nested():
-                conn.execute(insert(segments).values(code=code, name=name))
-        except IntegrityError as error:
-            raise _segment_exists(code, name) from error
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(segments).values(code=code, name=name))
+    except IntegrityError as error:
+        raise _segment_exists(code, _existing_name(engine, segments, code)) from error
     return Segment(code, name)
 
 
@@ -163,23 +158,24 @@ def all_segments(engine: Engine) -> list[Segment]:
         return [Segment(*row) for row in conn.execute(query)]
 
 
-def _refuse_duplicate(
-    conn: Connection, table: Table, code: str, error: Callable[[str, str], Conflict]
-) -> None:
-    name = conn.execute(select(table.c.name).where(table.c.code == code)).scalar()
-    if name is not None:
-        raise error(code, name)
+def _existing_name(engine: Engine, table: Table, code: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(select(table.c.name).where(table.c.code == code)).scalar()
 
 
-def _list_exists(code: str, name: str) -> ListExists:
+def _named(name: str | None) -> str:
+    return f" (« {name} »)" if name is not None else ""
+
+
+def _list_exists(code: str, name: str | None) -> ListExists:
     return ListExists(
-        f"La liste {code!r} existe déjà (« {name} ») ; choisissez un autre code. "
+        f"La liste « {code} » existe déjà{_named(name)} ; choisissez un autre code. "
         "`centrale review lists list` affiche les listes."
     )
 
 
-def _segment_exists(code: str, name: str) -> SegmentExists:
+def _segment_exists(code: str, name: str | None) -> SegmentExists:
     return SegmentExists(
-        f"Le segment {code!r} existe déjà (« {name} ») ; choisissez un autre code. "
+        f"Le segment « {code} » existe déjà{_named(name)} ; choisissez un autre code. "
         "`centrale review segments list` affiche les segments."
     )

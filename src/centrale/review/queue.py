@@ -24,7 +24,7 @@ STATES = ("pending", "accepted", "rejected", "blocked")
 STATE_LABELS = {
     "pending": "en attente",
     "accepted": "retenu",
-    "rejected": "écarté",
+    "rejected": "rejeté",
     "blocked": "bloqué",
 }
 MAX_TAG = 60

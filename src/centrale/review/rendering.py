@@ -32,20 +32,62 @@ class EmailContent:
 
 @dataclass(frozen=True)
 class Footer:
-    """The subscriber-specific links placed at the foot of both parts of an e-mail."""
+    """The links at the foot of both parts of an e-mail.
 
-    unsubscribe_url: str
-    preferences_url: str
+    A subscriber's copy carries their own links (preferences, one-click unsubscribe). An
+    archive copy, which reaches no one in particular, leaves them out: it links to the sign-up
+    form and to every issue instead, and says why (see `archive_footer`).
+    """
+
+    unsubscribe_url: str | None
+    preferences_url: str | None
     web_url: str | None
     lang: str
+    subscribe_url: str | None = None
+    issues_url: str | None = None
+
+    @property
+    def personal(self) -> bool:
+        return self.unsubscribe_url is not None or self.preferences_url is not None
 
     @property
     def words(self) -> dict[str, str]:
-        return wording(self.lang).footer
+        words = wording(self.lang)
+        return words.footer if self.personal else {**words.footer, **words.archive_footer}
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, URL) pairs in the order they are shown, the absent ones left out."""
+        urls = {
+            "web": self.web_url,
+            "preferences": self.preferences_url,
+            "unsubscribe": self.unsubscribe_url,
+            "subscribe": self.subscribe_url,
+            "issues": self.issues_url,
+        }
+        words = self.words
+        return [(words[key], url) for key, url in urls.items() if url]
 
     @property
     def direction(self) -> str:
         return text_direction(self.lang)
+
+
+def archive_footer(public_url: str, web_url: str | None, lang: str) -> Footer:
+    """The foot of an issue rendered to a file: no recipient, so no personal links.
+
+    >>> archive_footer("https://revue.ma", "https://revue.ma/revue/118", "fr").links[1]
+    ('S’abonner', 'https://revue.ma/abonnement')
+    """
+    base = public_url.rstrip("/")
+    return Footer(
+        None,
+        None,
+        web_url,
+        lang,
+        subscribe_url=f"{base}/abonnement",
+        issues_url=f"{base}/revue",
+    )
 
 
 @cache

@@ -41,6 +41,10 @@ class Wording:
     date_to: str
     archive: str = ""
     footer: dict[str, str] = field(default_factory=dict)
+    # A rendered file reaches no one in particular, so it cannot carry a reader's personal
+    # links (preferences, one-click unsubscribe): its foot says so, and links to what needs
+    # no token. These words replace `footer`'s on such a copy.
+    archive_footer: dict[str, str] = field(default_factory=dict)
 
 
 FRENCH = Wording(
@@ -111,6 +115,15 @@ FRENCH = Wording(
         "web": "Lire ce numéro en ligne",
         "why": "Vous recevez Flash-back parce que vous vous y êtes abonné.",
     },
+    archive_footer={
+        "why": (
+            "Copie d’archive de Flash-back, qui n’est adressée à personne en particulier : "
+            "vos liens personnels pour gérer votre abonnement ou vous désabonner figurent au "
+            "bas de chaque numéro reçu par e-mail."
+        ),
+        "subscribe": "S’abonner",
+        "issues": "Tous les numéros",
+    },
 )
 
 ARABIC = Wording(
@@ -175,6 +188,14 @@ ARABIC = Wording(
         "preferences": "تدبير اشتراكي",
         "web": "اقرأ هذا العدد على الموقع",
         "why": "تتوصلون بنشرة «فلاش باك» لأنكم اشتركتم فيها.",
+    },
+    archive_footer={
+        "why": (
+            "نسخة أرشيفية من «فلاش باك» غير موجهة إلى شخص بعينه: تجدون روابطكم الشخصية "
+            "لتدبير اشتراككم أو إلغائه في أسفل كل عدد يصلكم عبر البريد الإلكتروني."
+        ),
+        "subscribe": "الاشتراك في النشرة",
+        "issues": "جميع الأعداد",
     },
 )
 
