@@ -86,7 +86,7 @@ def test_queue_shows_states_in_french_and_requeue_undoes_accept(
     assert get_item(cli_app.engine, int(growth)).state == "pending"
 
     wrong = run_cli("review", "queue", "list", "--state", "publiés", code=2)
-    assert "État : valeur inconnue 'publiés' ; valeurs possibles : pending, accepted" in wrong
+    assert "État : valeur inconnue « publiés » ; valeurs possibles : pending, accepted" in wrong
 
 
 def test_requeue_refuses_an_item_blocked_by_a_rule(

@@ -81,7 +81,7 @@ def test_opml_import_export_round_trip(app: App, served: str) -> None:
 def test_bad_sources_are_refused_in_french(app: App) -> None:
     with pytest.raises(InvalidReviewInput, match="Adresse de source invalide"):
         add_source(app.engine, "ftp://example.ma/flux", name="X")
-    with pytest.raises(InvalidReviewInput, match="Région : valeur inconnue 'afrique'"):
+    with pytest.raises(InvalidReviewInput, match="Région : valeur inconnue « afrique »"):
         add_source(app.engine, "https://example.ma/flux", name="X", region="afrique")
     add_source(app.engine, "https://example.ma/flux", name="X")
     with pytest.raises(SourceExists, match="déjà enregistrée"):

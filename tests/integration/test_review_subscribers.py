@@ -92,7 +92,7 @@ def test_bad_input_gets_a_french_message_naming_the_value(app: App) -> None:
         subscribe(
             app.engine, Signup("a@exemple.ma", "fr-1", segments=("journalistes",)), origin="cli"
         )
-    with pytest.raises(Exception, match="Langue : valeur inconnue 'de'"):
+    with pytest.raises(Exception, match="Langue : valeur inconnue « de »"):
         subscribe(app.engine, Signup("a@exemple.ma", "fr-1", language="de"), origin="cli")
 
 

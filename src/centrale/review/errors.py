@@ -50,6 +50,6 @@ def choice(value: str, allowed: dict[str, str] | tuple[str, ...], what: str) -> 
     if normalised not in allowed:
         options = ", ".join(allowed)
         raise InvalidReviewInput(
-            f"{what} : valeur inconnue {value!r} ; valeurs possibles : {options}."
+            f"{what} : valeur inconnue « {value} » ; valeurs possibles : {options}."
         )
     return normalised
