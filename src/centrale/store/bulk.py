@@ -102,21 +102,20 @@ def read_frame(
     # A slice of rows at a time becomes columns, so the Python objects of only one slice live.
     while rows := result.fetchmany(_SLICE_ROWS):
         frame = pl.DataFrame(rows, schema=list(names), orient="row", infer_schema_length=None)
-        if schema is not None:
-            frame = frame.with_columns(
-                _cast_to(name, dtype) for name, dtype in schema.items() if name in frame.columns
-            ).select([n for n in schema if n in frame.columns])
-        parts.append(frame)
+        parts.append(frame if schema is None else _shaped(frame, schema))
     if not parts:
         empty = pl.DataFrame(schema={name: pl.Null for name in names})
-        if schema is None:
-            return empty
-        return empty.with_columns(
-            _cast_to(name, dtype) for name, dtype in schema.items() if name in empty.columns
-        ).select([n for n in schema if n in empty.columns])
+        return empty if schema is None else _shaped(empty, schema)
     # Without a schema each slice infers its own types; a column all null in one slice, or
     # integral in one and fractional in another, takes the wider type here.
     return pl.concat(parts, how="vertical_relaxed")
+
+
+def _shaped(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The frame's columns named in `schema`, in its order and with its types."""
+    return frame.with_columns(
+        _cast_to(name, dtype) for name, dtype in schema.items() if name in frame.columns
+    ).select([n for n in schema if n in frame.columns])
 
 
 def _cast_to(name: str, dtype: pl.DataType) -> pl.Expr:
