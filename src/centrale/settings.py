@@ -50,8 +50,15 @@ class Settings(BaseSettings):
     )
     identity_min_training_matches: int = Field(
         1_000,
-        description="A model that saw fewer likely matching pairs than this is retrained at "
-        "the next submission (the first files of a registry hold few repeated persons).",
+        description="A model that saw fewer likely matching pairs than this is retrained once "
+        "the registry has grown by `identity_retrain_few_matches_growth` (the first files of a "
+        "registry hold few repeated persons).",
+    )
+    identity_retrain_few_matches_growth: float = Field(
+        1.25,
+        description="Growth of the registry since the last training after which a model that "
+        "saw too few matching pairs is trained again (retraining on the same records would "
+        "learn the same).",
     )
     identity_train_sample: int = Field(
         500_000,

@@ -122,3 +122,40 @@ def test_bad_input_is_a_message_not_a_traceback(cli_env: Path) -> None:
     bad_month = runner.invoke(app, ["stats", "--period", "2025-13"])
     assert bad_month.exit_code == 2 and "AAAA-MM" in bad_month.output
     assert "Traceback" not in again.output + bad_code.output + bad_month.output
+
+
+def test_init_institutions_synth_and_demo(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert f"Base prête : {database_url}" in result.output
+
+    again = runner.invoke(app, ["institutions", "add", "AMANA", "--name", "Autre nom"])
+    assert again.exit_code != 0 and "AMANA" in again.output and "Traceback" not in again.output
+    runner.invoke(app, ["institutions", "add", "ARDI", "--name", "Fondation Ardi"])
+    listed = runner.invoke(app, ["institutions", "list"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "AMANA" in listed.output and "Fondation Ardi" in listed.output
+
+    out = cli_env / "secteur"
+    made = runner.invoke(app, ["synth", "--out", str(out), "--persons", "300", "--months", "2"])
+    assert made.exit_code == 0, made.output
+    files = sorted(out.glob("*_2025-*.csv"))
+    assert files and len({f.name.rsplit("_", 1)[1] for f in files}) == 2  # two months
+    truth = pl.read_csv(out / "truth.csv", schema_overrides={"customer_ref": pl.String})
+    assert truth.columns == ["institution_code", "customer_ref", "person_id"]
+
+    monkeypatch.setenv("CENTRALE_DEMO_PERSONS", "300")
+    monkeypatch.setenv("CENTRALE_DEMO_MONTHS", "2")
+    monkeypatch.setenv("CENTRALE_SYNTH_DIR", str(cli_env / "demo-synth"))
+    shown = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    for line in (
+        "Baromètre du secteur",
+        "Emprunteurs actifs",
+        "Taux d'endettement croisé",
+        "PAR30",
+    ):
+        assert line in shown.output
+    assert f"Base de données : {database_url}" in shown.output

@@ -94,3 +94,38 @@ def test_a_first_load_rebuilds_the_feature_indexes_and_a_later_one_keeps_them(
         ).one()
     found = Lookup(db).resolve(cin, (last, first), born)
     assert found and found[0].probability >= settings.identity_threshold
+
+
+def test_a_model_that_saw_few_matches_is_trained_again_only_once_the_registry_grows(
+    db: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """One institution's first month shows the model few repeated persons; the next month of
+    the same clients would teach it nothing new, a new institution's file would."""
+    from sqlalchemy import func
+
+    from centrale.store.identity_tables import identity_models
+    from centrale.synth import generate_month_file, generate_month_files
+
+    january, february = generate_month_files(tmp_path / "amana", rows=600, months=2, seed=5)
+    ardi = generate_month_file(
+        tmp_path / "ARDI_2025-02.csv", rows=400, seed=6, institution="ARDI", period="2025-02"
+    )
+    resolver = make_resolver(settings)
+    with db.begin() as conn:
+        add_institution(conn, "AMANA", "Al Amana")
+        add_institution(conn, "ARDI", "Ardi")
+
+    def models() -> list[int]:
+        with db.connect() as conn:
+            count = conn.execute(select(func.count()).select_from(identity_models)).scalar_one()
+            sizes = conn.execute(select(identity_models.c.records)).scalars().all()
+        assert count == len(sizes)
+        return list(sizes)
+
+    assert submit_file(db, january, resolver).status == "accepted"
+    [trained_at] = models()
+    assert trained_at >= 590  # the registry's size when trained, not a sample's
+    assert submit_file(db, february, resolver).status == "accepted"
+    assert models() == [trained_at]  # same clients: no new training
+    assert submit_file(db, ardi, resolver).status == "accepted"
+    assert len(models()) == 2  # the registry grew by more than a quarter

@@ -5,7 +5,8 @@ the stored blocking keys) and with one another, scored by the trained model, and
 persons by `centrale.identity.decide`. Every record keeps the evidence of its link (the record
 it matched, the probability, each field's level) so `centrale persons show` can explain it.
 The model is trained on the registry's own records when there is none yet, and again when
-the registry has grown by `identity_retrain_growth`.
+the registry has grown by `identity_retrain_growth` (or, for a model that saw too few
+matches, by `identity_retrain_few_matches_growth`).
 """
 
 from __future__ import annotations
@@ -75,22 +76,27 @@ class ModelResolver:
         )
 
     def _model(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> tuple[int, Model]:
+        population = registry_size + len(new)
         latest = repo.latest_model(conn)
         if latest is not None:
-            model = Model.from_json(latest[1])
+            model_id, parameters, trained_at = latest
+            model = Model.from_json(parameters)
             seen = model.trained_on.get("candidate_pairs", 0) * model.trained_on.get(
                 "matching_share", 0
             )
-            grown = registry_size + len(new) >= self.settings.identity_retrain_growth * latest[2]
-            if not grown and seen >= self.settings.identity_min_training_matches:
-                return latest[0], model
+            grown = population >= self.settings.identity_retrain_growth * trained_at
+            few = seen < self.settings.identity_min_training_matches
+            more = population >= self.settings.identity_retrain_few_matches_growth * trained_at
+            if not grown and not (few and more):
+                return model_id, model
         registry = with_keys(repo.all_features(conn)) if registry_size else None
         data = new if registry is None else pl.concat([registry, new], how="diagonal_relaxed")
         limit = self.settings.identity_train_sample
         if len(data) > limit:
             data = data.sample(limit, seed=0)
         model = train(self.spec, data)
-        return repo.save_model(conn, model.to_json(), len(data)), model
+        # The registry's size, not the sample's: growth is measured against what it was.
+        return repo.save_model(conn, model.to_json(), population), model
 
     def _candidates(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> pl.DataFrame:
         if registry_size == 0:

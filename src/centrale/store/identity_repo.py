@@ -210,7 +210,8 @@ def write_links(conn: Connection, links: pl.DataFrame) -> None:
 
 
 def latest_model(conn: Connection) -> tuple[int, str, int] | None:
-    """(id, parameters JSON, records trained on) of the newest model, if any."""
+    """(id, parameters JSON, the registry's records when it was trained) of the newest model,
+    if any."""
     row = conn.execute(
         select(identity_models.c.id, identity_models.c.parameters, identity_models.c.records)
         .order_by(identity_models.c.id.desc())
