@@ -165,8 +165,6 @@ def _fill(engine, features: pl.DataFrame, model: Model) -> None:  # type: ignore
                 last_name="last_name",
                 first_name="first_name",
                 person_id="person_id",
-                first_period=pl.lit("2025-01"),
-                last_period=pl.lit("2025-01"),
             ),
         )
         keys = features.select(key="k_cin", borrower_record_id="borrower_record_id")

@@ -127,8 +127,6 @@ def _submit(
                     "institution_id": inst,
                     "customer_ref": f"{code}-{i}",
                     "cin": row["cin_norm"],
-                    "first_period": "2025-01",
-                    "last_period": "2025-01",
                 }
                 for i, row in enumerate(rows)
             ],

@@ -263,7 +263,7 @@ def _load(
         with _step(report, "link"):
             resolver.link_in_database(conn, customers_table)
     with _step(report, "borrowers"):
-        loading.upsert_borrower_records(conn, customers_table, header.institution_id, header.period)
+        loading.upsert_borrower_records(conn, customers_table, header.institution_id)
     with _step(report, "contracts"):
         loading.upsert_contracts(conn, contracts_table, header.institution_id)
     with _step(report, "snapshots"):

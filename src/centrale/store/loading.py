@@ -88,35 +88,32 @@ def mark_records_to_link(conn: Connection, stage: str, institution_id: int) -> N
         conn.execute(text("ANALYZE link_refs"))
 
 
-def upsert_borrower_records(conn: Connection, stage: str, institution_id: int, period: str) -> None:
+def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -> None:
     """One record per customer, from the staged customers (one row each).
 
-    Existing records are rewritten only when something changed; new ones are inserted. An
-    `ON CONFLICT` upsert would do both in one statement at twice the cost per row.
+    Existing records are rewritten only when something changed (a settled month rewrites
+    almost none); new ones are inserted. An `ON CONFLICT` upsert would do both in one
+    statement at twice the cost per row.
     """
     fields = (*_RECORD_FIELDS, "person_id", "match_score")
-    low, high = ("LEAST", "GREATEST") if is_postgres(conn) else ("MIN", "MAX")
     changed = " OR ".join(_differs(conn, f"b.{f}", f"s.{f}") for f in _RECORD_FIELDS)
-    params = {"i": institution_id, "p": period}
+    params = {"i": institution_id}
     conn.execute(
         text(
             "UPDATE borrower_records AS b SET "
             + ", ".join(f"{f} = s.{f}" for f in _RECORD_FIELDS)
             # A record relinked in this load carries its new person; the others keep theirs.
             + ", person_id = COALESCE(s.person_id, b.person_id), "
-            "match_score = COALESCE(s.match_score, b.match_score), "
-            f"first_period = {low}(b.first_period, :p), last_period = {high}(b.last_period, :p) "
+            "match_score = COALESCE(s.match_score, b.match_score) "
             f"FROM {stage} AS s WHERE b.institution_id = :i AND b.customer_ref = s.customer_ref "
-            "AND (b.last_period < :p OR b.first_period > :p OR s.person_id IS NOT NULL "
-            f"OR {changed})"
+            f"AND (s.person_id IS NOT NULL OR {changed})"
         ),
         params,
     )
     conn.execute(
         text(
-            f"INSERT INTO borrower_records (institution_id, customer_ref, {', '.join(fields)}, "
-            "first_period, last_period) "
-            f"SELECT :i, s.customer_ref, {', '.join('s.' + f for f in fields)}, :p, :p "
+            f"INSERT INTO borrower_records (institution_id, customer_ref, {', '.join(fields)}) "
+            f"SELECT :i, s.customer_ref, {', '.join('s.' + f for f in fields)} "
             f"FROM {stage} AS s WHERE NOT EXISTS (SELECT 1 FROM borrower_records b "
             "WHERE b.institution_id = :i AND b.customer_ref = s.customer_ref)"
         ),

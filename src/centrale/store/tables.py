@@ -70,8 +70,7 @@ borrower_records = Table(
     Column("activity", String(16)),
     Column("person_id", BigInteger, index=True),
     Column("match_score", Float),
-    Column("first_period", String(7), nullable=False),
-    Column("last_period", String(7), nullable=False),
+    # The months a record was reported are its snapshots' periods (migration 0006).
     UniqueConstraint("institution_id", "customer_ref"),
 )
 
