@@ -115,7 +115,9 @@ def _join_particles(tokens: list[str]) -> list[str]:
     out: list[str] = []
     pending = ""
     for token in tokens:
-        particle = PARTICLES.get(token) or (token if token in ARTICLES else None)
+        # Doubled letters are noise here as everywhere (`Bbin` is `Bin`, hence `Ben`).
+        plain = _DOUBLED.sub(r"\1", token)
+        particle = PARTICLES.get(plain) or (plain if plain in ARTICLES else None)
         if particle is not None:
             pending += particle
             continue
