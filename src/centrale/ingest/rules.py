@@ -33,6 +33,8 @@ PROBLEM_SCHEMA = pl.Schema(
 
 _CIN_NOISE = r"[\s\-_./]+"
 _CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
+#: Country code (00212 or 212), then an optional 0, then the 9 digits of the national plan.
+_PHONE_NATIONAL = r"^(?:00212|212)?0?([5-8][0-9]{8})$"
 _MIN_BIRTH = date(1900, 1, 1)
 #: Codes about an absent value: their message has no value to quote.
 _NO_VALUE_CODES = frozenset({"required", "group_ref_required", "closed_on_required"})
@@ -59,22 +61,13 @@ def cin_norm_expr(column: str = "cin") -> pl.Expr:
 
 
 def phone_e164_expr(column: str = "phone") -> pl.Expr:
-    """Vectorised twin of `centrale.domain.phone.normalise_phone` (a test holds them equal)."""
+    """Vectorised twin of `centrale.domain.phone.normalise_phone` (a test holds them equal).
+
+    One regex does the country code, the lost or kept leading zero and the shape at once:
+    the same steps as nested `when`s made Polars evaluate the digits a dozen times over.
+    """
     digits = pl.col(column).str.replace_all(r"\D+", "")
-    size = digits.str.len_chars()
-    national = (
-        pl.when(digits.str.starts_with("00212") & size.is_in([14, 15]))
-        .then(digits.str.slice(5))
-        .when(digits.str.starts_with("212") & size.is_in([12, 13]))
-        .then(digits.str.slice(3))
-        .otherwise(digits)
-    )
-    national = (
-        pl.when((national.str.len_chars() == 10) & national.str.starts_with("0"))
-        .then(national.str.slice(1))
-        .otherwise(national)
-    )
-    return pl.when(national.str.contains(r"^[5-8][0-9]{8}$")).then("+212" + national)
+    return "+212" + digits.str.extract(_PHONE_NATIONAL, 1)
 
 
 def _parse_date(column: str) -> pl.Expr:
