@@ -21,10 +21,11 @@ from sqlalchemy import Connection, Engine
 
 from centrale.domain.period import Period, is_period
 from centrale.errors import InvalidSubmission
-from centrale.identity.seam import IdentityResolver, LinksInDatabase
+from centrale.identity.seam import LINK_SCHEMA, IdentityResolver, LinksInDatabase
 from centrale.ingest.reading import SourceFile, open_submission, read_chunks
 from centrale.ingest.rules import PROBLEM_SCHEMA, stage_schema, validate_chunk
 from centrale.store import loading, submissions
+from centrale.store.delta import Delta
 from centrale.store.staging import Stage
 
 Progress = Callable[[int], None]
@@ -228,9 +229,12 @@ def _load(
     period = Period.parse(header.period)
     period_end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
     stage.create()
+    loading.clear_month(conn, header.institution_id, header.period)
+    delta = Delta(conn, header.institution_id)
     seen = pl.Series("contract_ref", [], dtype=pl.String)
     customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []
+    to_link: list[pl.DataFrame] = []
     while True:
         with _step(report, "read"):
             chunk = next(chunks, None)
@@ -243,10 +247,21 @@ def _load(
             seen = pl.concat([seen, valid.get_column("contract_ref")])
             problems = pl.concat([checked.problems, duplicates])
         with _step(report, "stage"):
-            stage.write("stage_contracts", valid.select(loading.CONTRACT_COLUMNS))
             customers = _new_customers(valid, customers_seen)
             customers_seen = pl.concat([customers_seen, customers.get_column("customer_ref")])
-            stage.write("stage_customers", customers)
+            customers = delta.customers(customers)
+            to_link.append(loading.records_to_link(customers, header.institution_id))
+            stage.write("stage_customers", customers.select(loading.STAGED_CUSTOMER_COLUMNS))
+            contracts, snapshots = delta.contracts(valid)
+            stage.write("stage_contracts", contracts)
+            loading.stage_snapshots(
+                conn,
+                stage,
+                snapshots,
+                institution_id=header.institution_id,
+                period=header.period,
+                submission_id=sub_id,
+            )
             submissions.add_problems(conn, sub_id, problems)
         problem_parts.append(problems)
         report.rows += chunk.height
@@ -254,26 +269,25 @@ def _load(
         if progress:
             progress(chunk.height)
     report.rejected = report.rows - report.accepted
+    # Nothing may read the scratch file before ADBC is done with it (see `Stage`), and the
+    # resolver's statements would: it links only once the stage is sealed.
     stage.seal()
     customers_table, contracts_table = stage.name("stage_customers"), stage.name("stage_contracts")
-    in_database = isinstance(resolver, LinksInDatabase)
-    with _step(report, "borrowers"):
-        loading.mark_records_to_link(conn, customers_table, header.institution_id)
-    if isinstance(resolver, LinksInDatabase):
-        with _step(report, "link"):
+    with _step(report, "link"):
+        if isinstance(resolver, LinksInDatabase):
+            loading.mark_records_to_link(conn, customers_table)
             resolver.link_in_database(conn, customers_table)
+            links = pl.DataFrame(schema=LINK_SCHEMA)
+        else:
+            links = resolver.link(conn, pl.concat(to_link))
+        del to_link
+        loading.stage_links(conn, links)
     with _step(report, "borrowers"):
         loading.upsert_borrower_records(conn, customers_table, header.institution_id)
     with _step(report, "contracts"):
         loading.upsert_contracts(conn, contracts_table, header.institution_id)
     with _step(report, "snapshots"):
-        loading.replace_snapshots(
-            conn, contracts_table, header.institution_id, header.period, sub_id
-        )
-    if not in_database:
-        with _step(report, "link"):
-            to_link = loading.records_to_link(conn, header.institution_id)
-            loading.store_links(conn, resolver.link(conn, to_link))
+        loading.write_snapshots(conn, stage, header.institution_id, header.period, sub_id)
     loading.drop_link_tables(conn)
     submissions.make_current(conn, sub_id, header.institution_id, header.period)
     submissions.finish_submission(
@@ -285,13 +299,20 @@ def _load(
 
 def _stage_schemas() -> dict[str, dict[str, pl.DataType]]:
     typed = stage_schema()
+    kinds = {
+        **typed,
+        **dict.fromkeys(("id", "person_id", "contract_id", "borrower_record_id"), pl.Int64()),
+        **dict.fromkeys(("identity_hash", "record_hash", "terms_hash"), pl.Int64()),
+        **dict.fromkeys(("is_new", "to_link"), pl.Boolean()),
+        "match_score": pl.Float64(),
+    }
     return {
-        "stage_customers": {
-            **{c: typed[c] for c in loading.CUSTOMER_COLUMNS},
-            "person_id": pl.Int64(),
-            "match_score": pl.Float64(),
-        },
-        "stage_contracts": {c: typed[c] for c in loading.CONTRACT_COLUMNS},
+        table: {c: kinds[c] for c in columns}
+        for table, columns in (
+            ("stage_customers", loading.STAGED_CUSTOMER_COLUMNS),
+            ("stage_contracts", loading.STAGED_CONTRACT_COLUMNS),
+            ("stage_snapshots", loading.STAGED_SNAPSHOT_COLUMNS),
+        )
     }
 
 

@@ -111,6 +111,64 @@ def read_frame(
     return pl.concat(parts, how="vertical_relaxed")
 
 
+def read_columns(conn: Connection, sql: str, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """A large read of a few columns, inside the caller's transaction: `COPY TO` on
+    PostgreSQL, no Python object per cell; on SQLite the rows come as tuples a slice at a time
+    into a frame of the given schema. `sql` takes no parameters: callers inline integers only.
+
+    ADBC would read SQLite without tuples, but through its own copy of the SQLite library,
+    and two copies in one process release each other's file locks: not on the registry.
+    """
+    if not is_postgres(conn):
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql)
+        parts = [pl.DataFrame(schema=dict(schema))]
+        while rows := cursor.fetchmany(_SLICE_ROWS):
+            parts.append(pl.DataFrame(rows, schema=dict(schema), orient="row"))
+        return pl.concat(parts)
+    buffer = io.BytesIO()
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for data in copy:
+            buffer.write(data)
+    if not buffer.tell():
+        return pl.DataFrame(schema=dict(schema))
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
+
+
+class IdBlock:
+    """Registry ids for the new rows of one table, handed out a chunk at a time before the
+    rows are written, so that rows referring to them (snapshots) carry them from the start.
+
+    PostgreSQL: values of the table's sequence, safe beside concurrent loads. SQLite, whose
+    writers are serialised: the ids after the largest, counted from the first call, which
+    must come after the caller's transaction has taken the write lock.
+    """
+
+    def __init__(self, conn: Connection, table: str) -> None:
+        self._conn = conn
+        self._table = table
+        self._next: int | None = None
+
+    def take(self, count: int) -> pl.Series:
+        if count == 0:
+            return pl.Series("id", [], dtype=pl.Int64)
+        if is_postgres(self._conn):
+            ids = read_columns(
+                self._conn,
+                f"SELECT nextval(pg_get_serial_sequence('{self._table}', 'id')) "
+                f"FROM generate_series(1, {int(count)})",
+                {"id": pl.Int64()},
+            )
+            return ids.get_column("id").sort()
+        if self._next is None:
+            top = self._conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {self._table}"))
+            self._next = int(top.scalar_one()) + 1
+        start, self._next = self._next, self._next + count
+        return pl.int_range(start, start + count, dtype=pl.Int64, eager=True).alias("id")
+
+
 def _shaped(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
     """The frame's columns named in `schema`, in its order and with its types."""
     return frame.with_columns(

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
 from centrale.store.bulk import (
+    IdBlock,
     create_temp_table,
     indexes_set_aside,
     insert_frame,
@@ -162,23 +163,9 @@ def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
     """
     if not cins:
         return []
-    if is_postgres(conn):
-        ids = (
-            conn.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence('persons', 'id')) "
-                    "FROM generate_series(1, :n) ORDER BY 1"
-                ),
-                {"n": len(cins)},
-            )
-            .scalars()
-            .all()
-        )
-    else:
-        top = conn.execute(select(func.coalesce(func.max(persons.c.id), 0))).scalar_one()
-        ids = range(int(top) + 1, int(top) + 1 + len(cins))
+    ids = IdBlock(conn, "persons").take(len(cins))
     frame = pl.DataFrame(
-        {"id": list(ids), "cin_norm": list(cins)}, schema={"id": pl.Int64, "cin_norm": pl.String}
+        {"id": ids, "cin_norm": list(cins)}, schema={"id": pl.Int64, "cin_norm": pl.String}
     )
     insert_frame(conn, "persons", frame)
     return frame["id"].to_list()

@@ -70,6 +70,9 @@ borrower_records = Table(
     Column("activity", String(16)),
     Column("person_id", BigInteger, index=True),
     Column("match_score", Float),
+    # Fingerprints of the identity fields and of the whole record (migration 0007).
+    Column("identity_hash", BigInteger),
+    Column("record_hash", BigInteger),
     # The months a record was reported are its snapshots' periods (migration 0006).
     UniqueConstraint("institution_id", "customer_ref"),
 )
@@ -89,6 +92,7 @@ contracts = Table(
     Column("installment", BigInteger),
     Column("frequency", String(10)),
     Column("purpose", Text),
+    Column("terms_hash", BigInteger),  # fingerprint of the fields above (migration 0007)
     UniqueConstraint("institution_id", "contract_ref"),
 )
 
