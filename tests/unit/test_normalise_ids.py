@@ -16,6 +16,7 @@ from centrale.domain.cin import (
     normalise_cin,
 )
 from centrale.domain.phone import national_form, normalise_phone
+from centrale.identity.borrowers import NORMAL_CIN, NORMAL_PHONE
 
 prefixes = st.text(alphabet="ABCDEFGHJKMNPRSTUVWXYZ", min_size=1, max_size=2)
 serials = st.text(alphabet="0123456789", min_size=5, max_size=6)
@@ -121,3 +122,11 @@ def test_far_dates_are_different_and_missing_is_none() -> None:
         "different"
     )
     assert birth_date_closeness(None, date(1980, 1, 1)) is None
+
+
+@given(st.from_regex(NORMAL_CIN, fullmatch=True), st.from_regex(NORMAL_PHONE, fullmatch=True))
+def test_values_in_normal_shape_are_kept_as_they_are(cin: str, phone: str) -> None:
+    """The identity features pass such values through without calling the normaliser: they
+    must be its fixed points."""
+    assert normalise_cin(cin) == cin
+    assert normalise_phone(phone) == phone

@@ -36,12 +36,29 @@ from centrale.identity.train import Session
 MAX_SERIAL = 8
 
 
-def map_distinct(series: pl.Series, fn: Callable[[str], str | None]) -> pl.Series:
-    """Apply a scalar normaliser once per distinct value of `series`.
+#: Shapes that the CIN and phone normalisers return unchanged: values ingestion has already
+#: normalised (the seam's `cin_norm` and E.164 `phone`) need no Python call.
+NORMAL_CIN = r"^[A-Z]+[0-9]+$"
+NORMAL_PHONE = r"^\+212[5-8][0-9]{8}$"
+
+
+def map_distinct(
+    series: pl.Series, fn: Callable[[str], str | None], kept: str | None = None
+) -> pl.Series:
+    """Apply a scalar normaliser once per distinct value of `series`; values matching the
+    regex `kept`, which `fn` returns unchanged, are not passed to it.
 
     >>> map_distinct(pl.Series(["a", "b", "a", None]), str.upper).to_list()
     ['A', 'B', 'A', None]
+    >>> map_distinct(pl.Series(["A", "b"]), str.upper, kept="^[A-Z]$").to_list()
+    ['A', 'B']
     """
+    if kept is not None and len(series) > 16:
+        normal = series.str.contains(kept).fill_null(False)
+        if normal.all():
+            return series
+        mapped = map_distinct(series.filter(~normal), fn)
+        return series.scatter((~normal).arg_true(), mapped)
     if len(series) <= 16:
         # One-record resolution: a join would cost more than the few calls.
         values = series.to_list()
@@ -116,7 +133,7 @@ class BorrowerSpec:
         """Features of records in the seam's `RECORD_SCHEMA` (extra columns are kept)."""
         get = records.get_column
         frame = records.with_columns(
-            cin=map_distinct(get("cin_norm"), normalise_cin),
+            cin=map_distinct(get("cin_norm"), normalise_cin, kept=NORMAL_CIN),
             ln=map_distinct(get("last_name"), normalise_latin_name),
             fn=map_distinct(get("first_name"), normalise_latin_name),
             ln_key=map_distinct(get("last_name"), latin_name_key),
@@ -125,7 +142,7 @@ class BorrowerSpec:
             fn_ar=map_distinct(get("first_name_ar"), normalise_arabic_name),
             ln_ark=map_distinct(get("last_name_ar"), arabic_name_key),
             fn_ark=map_distinct(get("first_name_ar"), arabic_name_key),
-            phone=map_distinct(get("phone"), normalise_phone),
+            phone=map_distinct(get("phone"), normalise_phone, kept=NORMAL_PHONE),
         )
         return with_keys(frame)
 

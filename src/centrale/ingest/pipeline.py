@@ -230,7 +230,8 @@ def _load(
     period_end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
     stage.create()
     loading.clear_month(conn, header.institution_id, header.period)
-    delta = Delta(conn, header.institution_id)
+    with _step(report, "held"):
+        delta = Delta(conn, header.institution_id)
     seen = pl.Series("contract_ref", [], dtype=pl.String)
     customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []
@@ -254,6 +255,8 @@ def _load(
             stage.write("stage_customers", customers.select(loading.STAGED_CUSTOMER_COLUMNS))
             contracts, snapshots = delta.contracts(valid)
             stage.write("stage_contracts", contracts)
+            submissions.add_problems(conn, sub_id, problems)
+        with _step(report, "snapshots"):
             loading.stage_snapshots(
                 conn,
                 stage,
@@ -262,7 +265,6 @@ def _load(
                 period=header.period,
                 submission_id=sub_id,
             )
-            submissions.add_problems(conn, sub_id, problems)
         problem_parts.append(problems)
         report.rows += chunk.height
         report.accepted += valid.height

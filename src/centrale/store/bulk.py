@@ -122,10 +122,12 @@ def read_columns(conn: Connection, sql: str, schema: Mapping[str, pl.DataType]) 
     if not is_postgres(conn):
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         cursor.execute(sql)
-        parts = [pl.DataFrame(schema=dict(schema))]
+        # SQLite hands dates back as text: they are read as such, then parsed.
+        given = {c: pl.String() if t == pl.Date else t for c, t in schema.items()}
+        parts = [pl.DataFrame(schema=given)]
         while rows := cursor.fetchmany(_SLICE_ROWS):
-            parts.append(pl.DataFrame(rows, schema=dict(schema), orient="row"))
-        return pl.concat(parts)
+            parts.append(pl.DataFrame(rows, schema=given, orient="row"))
+        return _shaped(pl.concat(parts), schema)
     buffer = io.BytesIO()
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:

@@ -22,6 +22,7 @@ from centrale.store.bulk import (
     indexes_set_aside,
     insert_frame,
     is_postgres,
+    read_columns,
     read_frame,
 )
 from centrale.store.identity_tables import (
@@ -52,7 +53,7 @@ _CHUNK = 500
 def all_features(conn: Connection) -> pl.DataFrame:
     """Every linked record's features (for a batch as large as a share of the registry)."""
     columns = ", ".join(FEATURE_SCHEMA)
-    return read_frame(conn, f"SELECT {columns} FROM identity_features", schema=FEATURE_SCHEMA)
+    return read_columns(conn, f"SELECT {columns} FROM identity_features", FEATURE_SCHEMA)
 
 
 def features_by_keys(
@@ -90,11 +91,11 @@ def features_by_keys(
         "ON p.kind = 'k_cin' AND k.key = p.value"
     )
     columns = ", ".join(FEATURE_SCHEMA)
-    frame = read_frame(
+    frame = read_columns(
         conn,
         f"SELECT {columns} FROM identity_features WHERE borrower_record_id IN "
         f"({' UNION '.join(matches)})",
-        schema=FEATURE_SCHEMA,
+        FEATURE_SCHEMA,
     )
     conn.execute(text("DROP TABLE probe_keys"))
     return frame
@@ -188,6 +189,11 @@ def write_features(
     insert_frame(
         conn, "identity_cin_keys", cin_keys.select("key", "borrower_record_id").sort("key")
     )
+    if is_postgres(conn) and len(features) > registry_size // 4:
+        # Autovacuum analyses a grown table only later: until then the planner sees a
+        # registry as empty as it was and scans it whole for a few hundred probe keys.
+        for table in ("identity_features", "identity_cin_keys"):
+            conn.execute(text(f"ANALYZE {table}"))
 
 
 def write_links(conn: Connection, links: pl.DataFrame) -> None:
