@@ -25,6 +25,8 @@ from centrale.domain.submission_format import COLUMNS
 from centrale.errors import InvalidSubmission
 
 _BLOCK = 1 << 22
+#: Bytes of CSV parsed at once (about 150,000 rows of format v1).
+_CSV_BLOCK = 1 << 25
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 _BOM = codecs.BOM_UTF8
 
@@ -187,20 +189,66 @@ def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
             yield _tidy(frame.slice(offset, chunk_rows))
         return
     assert source.csv_path is not None
-    lazy = pl.scan_csv(
-        source.csv_path,
-        infer_schema=False,
-        encoding="utf8",
-        truncate_ragged_lines=True,
-        empty_string_is_null=True,
-    )
-    lazy = lazy.rename(lambda c: c.lstrip("\ufeff").strip())
-    for chunk in _with_row(lazy).collect_batches(chunk_size=chunk_rows):
-        yield _tidy(chunk)
+    header = _csv_header(source.csv_path)
+    row = 2  # the header is line 1
+    for block in csv_blocks(source.csv_path, _CSV_BLOCK):
+        frame = pl.read_csv(
+            block,
+            has_header=False,
+            schema=dict.fromkeys(header, pl.String()),
+            encoding="utf8",
+            truncate_ragged_lines=True,
+            empty_string_is_null=True,
+        )
+        frame = _with_row(frame, first=row)
+        row += frame.height
+        for offset in range(0, frame.height, chunk_rows):
+            yield _tidy(frame.slice(offset, chunk_rows))
 
 
-def _with_row(frame: FrameT) -> FrameT:
-    return frame.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
+def _csv_header(path: Path) -> list[str]:
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        return [name.strip() for name in next(csv.reader(handle), [])]
+
+
+def csv_blocks(path: Path, size: int) -> Iterator[bytes]:
+    """The data lines of a CSV file (after its header), in blocks of about `size` bytes that
+    each end at the end of a record.
+
+    Polars' streaming reader parses the whole file ahead of a slow consumer, a gigabyte for a
+    million rows; this reader holds one block. A record ends at a newline preceded by an even
+    number of quotes (a quoted cell may hold a newline).
+    """
+    with path.open("rb") as handle:
+        handle.readline()
+        carry = b""
+        while block := handle.read(size):
+            data = carry + block
+            end = _last_record_end(data)
+            if end < 0:  # one record longer than a block, or a quote never closed
+                carry = data
+                continue
+            yield data[: end + 1]
+            carry = data[end + 1 :]
+        if carry.strip():
+            yield carry
+
+
+def _last_record_end(data: bytes) -> int:
+    """Index of the last newline of `data` (which starts at a record) that ends a record."""
+    quotes = data.count(b'"')
+    end = data.rfind(b"\n")
+    after = data.count(b'"', end) if end >= 0 else 0
+    while end >= 0 and (quotes - after) % 2:
+        previous = data.rfind(b"\n", 0, end)
+        after += data.count(b'"', max(previous, 0), end)
+        end = previous
+    return end
+
+
+def _with_row(frame: FrameT, first: int = 2) -> FrameT:
+    """`row`: the record's line in the file, as a spreadsheet shows it (the header is 1)."""
+    return frame.with_row_index("row", offset=first).with_columns(pl.col("row").cast(pl.Int64))
 
 
 def _tidy(chunk: pl.DataFrame) -> pl.DataFrame:
