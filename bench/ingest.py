@@ -196,7 +196,7 @@ def markdown(results: list[dict[str, object]], command: str) -> str:
         "fingerprints of what the registry holds of the institution; *stage*: splitting each "
         "chunk against them (new, changed, unchanged) and staging what is to be written; "
         "*snapshots*: every contract's month, appended (on PostgreSQL, copied straight in); "
-        "the CSV is read in the background of the other steps.",
+        "*read*: parsing the CSV, one block at a time.",
         "",
     ]
     for r in results:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from centrale.ingest import reading
 from centrale.ingest.reading import csv_blocks
 
-cells = st.text(alphabet='ab ,"\n\u0627', max_size=6)  # a lone CR is the csv module's own blind spot
+# No lone CR: the csv module itself writes one unquoted and reads it back as nothing.
+cells = st.text(alphabet='ab ,"\n\u0627', max_size=6)
 records = st.lists(st.lists(cells, min_size=3, max_size=3), min_size=1, max_size=30)
 
 
