@@ -14,6 +14,7 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from centrale.domain.submission_format import COLUMNS
 from centrale.errors import InvalidSubmission
 
 _BLOCK = 1 << 22
-#: Bytes of CSV parsed at once (about 150,000 rows of format v1).
+#: Bytes of CSV parsed at once (about 150,000 rows of format v1); two blocks at most are held.
 _CSV_BLOCK = 1 << 25
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 _BOM = codecs.BOM_UTF8
@@ -189,21 +190,39 @@ def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
             yield _tidy(frame.slice(offset, chunk_rows))
         return
     assert source.csv_path is not None
-    header = _csv_header(source.csv_path)
     row = 2  # the header is line 1
-    for block in csv_blocks(source.csv_path, _CSV_BLOCK):
-        frame = pl.read_csv(
-            block,
-            has_header=False,
-            schema=dict.fromkeys(header, pl.String()),
-            encoding="utf8",
-            truncate_ragged_lines=True,
-            empty_string_is_null=True,
-        )
+    for frame in _parsed_blocks(source.csv_path):
         frame = _with_row(frame, first=row)
         row += frame.height
         for offset in range(0, frame.height, chunk_rows):
             yield _tidy(frame.slice(offset, chunk_rows))
+
+
+def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
+    """The file's blocks as string columns; the next block is parsed in a worker thread while
+    the caller works on this one (Polars parses without holding the GIL), so reading overlaps
+    the load and no more than two blocks are held."""
+    schema = dict.fromkeys(_csv_header(path), pl.String())
+    blocks = csv_blocks(path, _CSV_BLOCK)
+
+    def parse_next() -> pl.DataFrame | None:
+        block = next(blocks, None)
+        if block is None:
+            return None
+        return pl.read_csv(
+            block,
+            has_header=False,
+            schema=schema,
+            encoding="utf8",
+            truncate_ragged_lines=True,
+            empty_string_is_null=True,
+        )
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-csv") as worker:
+        ahead = worker.submit(parse_next)
+        while (frame := ahead.result()) is not None:
+            ahead = worker.submit(parse_next)
+            yield frame
 
 
 def _csv_header(path: Path) -> list[str]:
