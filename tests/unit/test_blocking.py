@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from centrale.domain.cin import normalise_cin
 from centrale.domain.phone import normalise_phone
+from centrale.identity import blocking
 from centrale.identity.blocking import pairs_between, pairs_within
 from centrale.identity.borrowers import BorrowerSpec
 from centrale.synth import sector_borrowers
@@ -48,3 +50,15 @@ def test_hashed_blocking_equals_the_text_join_on_a_sector() -> None:
     left, right = features.slice(0, 1_500), features.slice(1_500)
     between = pairs_between(left, right, keys, BorrowerSpec.max_block)
     assert set(between.iter_rows()) == text_pairs(left, right, keys)
+
+
+def test_blocking_in_parts_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large keyed rows are split by key hash (`_PARTITION_ROWS`): the pairs are the same."""
+    features = BorrowerSpec().prepare(seam_like(sector_borrowers(3_000, seed=5)))
+    keys = BorrowerSpec.blocking_keys
+    left, right = features.slice(0, 1_500), features.slice(1_500)
+    whole = (pairs_within(features, keys), pairs_between(left, right, keys))
+    monkeypatch.setattr(blocking, "_PARTITION_ROWS", 0)
+    parted = (pairs_within(features, keys), pairs_between(left, right, keys))
+    assert len(whole[0]) > 500
+    assert parted[0].equals(whole[0]) and parted[1].equals(whole[1])

@@ -132,14 +132,13 @@ class ModelResolver:
         )
         record_ids = new["borrower_record_id"]
         features = new.with_columns(person_id=rows["person_id"])
-        cin_keys = (
-            features.select(key="k_cin", borrower_record_id="borrower_record_id")
-            .explode("key")
-            .drop_nulls()
-            .unique()
-        )
-        repo.write_features(conn, features, cin_keys, registry_size)
-        repo.write_links(conn, _links(rows, record_ids, registry, model, model_id, cross, within))
+        repo.write_features(conn, features, registry_size)
+        evidence = _Evidence(registry["borrower_record_id"].to_numpy(), cross, within, model)
+        # A slice at a time: the JSON of a million links' levels is the peak of a first load.
+        for start in range(0, len(rows), _LINK_SLICE):
+            part = slice(start, start + _LINK_SLICE)
+            links = evidence.links(rows[part], record_ids[part], record_ids, model_id)
+            repo.write_links(conn, links)
         for conflict in decision.conflicts.iter_rows(named=True):
             members = rows.filter(pl.col("group") == conflict["group"])
             chosen = int(members["person_id"][0])
@@ -157,40 +156,49 @@ class ModelResolver:
         )
 
 
-def _links(
-    rows: pl.DataFrame,
-    record_ids: pl.Series,
-    registry: pl.DataFrame,
-    model: Model,
-    model_id: int,
-    cross: Scored,
-    within: Scored,
-) -> pl.DataFrame:
-    """Evidence rows for `identity_links`, one per new record."""
-    empty = np.full((1, len(model.comparisons)), -1, dtype=np.int8)
-    stacked = np.vstack([cross.levels, within.levels, empty])
-    source = rows["source"].fill_null("").to_numpy()
-    pair = rows["pair"].fill_null(0).cast(pl.Int64).to_numpy()
-    matched = rows["matched"].fill_null(0).cast(pl.Int64).to_numpy()
-    from_registry, from_new = source == "registry", source == "new"
-    index = np.full(len(rows), len(stacked) - 1)
-    index[from_registry] = pair[from_registry]
-    index[from_new] = len(cross.levels) + pair[from_new]
-    matched_id = np.full(len(rows), -1, dtype=np.int64)
-    matched_id[from_registry] = registry["borrower_record_id"].to_numpy()[matched[from_registry]]
-    matched_id[from_new] = record_ids.to_numpy()[matched[from_new]]
-    return rows.select(
-        borrower_record_id=record_ids,
-        person_id="person_id",
-        matched_record_id=pl.Series(matched_id).replace(-1, None),
-        probability="probability",
-        weight="weight",
-        levels=levels_json(model, stacked[index]),
-        decided_by=pl.when(pl.col("source").is_null())
-        .then(pl.lit("new_person"))
-        .otherwise(pl.lit("model")),
-        model_id=pl.lit(model_id, dtype=pl.Int64),
-    )
+#: Links whose evidence is built and written at once.
+_LINK_SLICE = 200_000
+
+
+class _Evidence:
+    """What `identity_links` records of each decision: the pair that decided it and its
+    levels, from the scored pairs of one load."""
+
+    def __init__(
+        self, registry_ids: np.ndarray, cross: Scored, within: Scored, model: Model
+    ) -> None:
+        empty = np.full((1, len(model.comparisons)), -1, dtype=np.int8)
+        self.stacked = np.vstack([cross.levels, within.levels, empty])
+        self.cross_count = len(cross.levels)
+        self.registry_ids = registry_ids
+        self.model = model
+
+    def links(
+        self, rows: pl.DataFrame, record_ids: pl.Series, all_ids: pl.Series, model_id: int
+    ) -> pl.DataFrame:
+        """Evidence rows for `rows` (a slice of the decisions) and their `record_ids`."""
+        source = rows["source"].fill_null("").to_numpy()
+        pair = rows["pair"].fill_null(0).cast(pl.Int64).to_numpy()
+        matched = rows["matched"].fill_null(0).cast(pl.Int64).to_numpy()
+        from_registry, from_new = source == "registry", source == "new"
+        index = np.full(len(rows), len(self.stacked) - 1)
+        index[from_registry] = pair[from_registry]
+        index[from_new] = self.cross_count + pair[from_new]
+        matched_id = np.full(len(rows), -1, dtype=np.int64)
+        matched_id[from_registry] = self.registry_ids[matched[from_registry]]
+        matched_id[from_new] = all_ids.to_numpy()[matched[from_new]]
+        return rows.select(
+            borrower_record_id=record_ids,
+            person_id="person_id",
+            matched_record_id=pl.Series(matched_id).replace(-1, None),
+            probability="probability",
+            weight="weight",
+            levels=levels_json(self.model, self.stacked[index]),
+            decided_by=pl.when(pl.col("source").is_null())
+            .then(pl.lit("new_person"))
+            .otherwise(pl.lit("model")),
+            model_id=pl.lit(model_id, dtype=pl.Int64),
+        )
 
 
 def make_resolver(settings: Settings) -> IdentityResolver:

@@ -101,6 +101,9 @@ def features_by_keys(
     return frame
 
 
+#: Records whose CIN keys are written at once.
+_KEY_SLICE = 200_000
+
 _PROBE_SCHEMA: dict[str, pl.DataType] = {"kind": pl.String(), "value": pl.String()}
 
 
@@ -172,23 +175,29 @@ def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
     return frame["id"].to_list()
 
 
-def write_features(
-    conn: Connection, features: pl.DataFrame, cin_keys: pl.DataFrame, registry_size: int
-) -> None:
-    """Append feature rows (`FEATURE_SCHEMA`) and CIN keys (`key`, `borrower_record_id`) to
-    a registry that held `registry_size` feature rows."""
+def write_features(conn: Connection, features: pl.DataFrame, registry_size: int) -> None:
+    """Append feature rows (`FEATURE_SCHEMA`, and `k_cin`: each record's list of CIN keys)
+    to a registry that held `registry_size` feature rows."""
     # In key order, each index grows at its end instead of at random pages. The first load
     # builds the feature indexes afresh rather than row by row: nothing can be reading an
     # empty registry, so the lock that dropping them takes on PostgreSQL costs no inquiry.
     with indexes_set_aside(conn, identity_features, when=registry_size == 0):
-        insert_frame(
-            conn,
-            "identity_features",
-            features.select(list(FEATURE_SCHEMA)).sort("borrower_record_id"),
+        rows = features.select(list(FEATURE_SCHEMA))
+        # A load's new records come in id order: no sorted copy of a million rows then.
+        if not rows.get_column("borrower_record_id").is_sorted():
+            rows = rows.sort("borrower_record_id")
+        insert_frame(conn, "identity_features", rows)
+    # A record has about seven CIN keys: a slice of records at a time keeps a million
+    # records' keys (and their sorted copy) from being held at once.
+    for part in features.select("borrower_record_id", "k_cin").iter_slices(_KEY_SLICE):
+        keys = (
+            part.select(key="k_cin", borrower_record_id="borrower_record_id")
+            .explode("key")
+            .drop_nulls()
+            .unique()
+            .sort("key")
         )
-    insert_frame(
-        conn, "identity_cin_keys", cin_keys.select("key", "borrower_record_id").sort("key")
-    )
+        insert_frame(conn, "identity_cin_keys", keys)
     if is_postgres(conn) and len(features) > registry_size // 4:
         # Autovacuum analyses a grown table only later: until then the planner sees a
         # registry as empty as it was and scans it whole for a few hundred probe keys.
