@@ -167,8 +167,7 @@ def _fill(engine, features: pl.DataFrame, model: Model) -> None:  # type: ignore
                 person_id="person_id",
             ),
         )
-        keys = features.select(key="k_cin", borrower_record_id="borrower_record_id")
-        repo.write_features(conn, features, keys.explode("key").drop_nulls().unique(), 0)
+        repo.write_features(conn, features, 0)
         repo.save_model(conn, model.to_json(), len(features))
 
 
