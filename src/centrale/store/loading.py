@@ -75,10 +75,10 @@ def stage_snapshots(
 def write_snapshots(
     conn: Connection, stage: Stage, institution_id: int, period: str, submission_id: int
 ) -> None:
-    """On SQLite, the staged snapshots become the month's (see `stage_snapshots`)."""
+    """On SQLite, the staged snapshots become the month's (see `stage_snapshots`; the load
+    cleared the month first)."""
     if is_postgres(conn):
         return
-    clear_month(conn, institution_id, period)
     conn.execute(
         text(
             "INSERT INTO snapshots (contract_id, period, institution_id, submission_id, "

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import adbc_driver_sqlite.dbapi as adbc
 import polars as pl
 from sqlalchemy import Connection, text
 
@@ -48,8 +49,6 @@ class Stage:
             for table, schema in self._schemas.items():
                 create_temp_table(self._conn, table, schema)
             return
-        import adbc_driver_sqlite.dbapi as adbc
-
         self._writer = adbc.connect(str(self._path), autocommit=True)
         with self._writer.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode = OFF")
