@@ -155,7 +155,7 @@ def test_fingerprints_are_stable_and_tell_values_apart() -> None:
     assert with_fingerprints(pl.DataFrame({"a": ["BE123456"]}), {"h": ("a",)})["h"][0] == (_PINNED)
 
 
-_PINNED = 5524953494282820226  # "BE123456" with polars-hash 0.9
+_PINNED = 2624090790890921739  # "BE123456" with polars-hash 0.9
 
 
 def test_id_blocks_do_not_overlap_and_follow_the_table(db: Engine) -> None:
