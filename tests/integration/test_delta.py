@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select, update
 from centrale import services
 from centrale.bootstrap import App
 from centrale.ingest.rules import validate_chunk
+from centrale.settings import Settings
 from centrale.store.bulk import IdBlock
 from centrale.store.delta import Delta, with_fingerprints
 from centrale.store.tables import borrower_records, contracts, snapshots
@@ -175,3 +176,23 @@ def test_id_blocks_do_not_overlap_and_follow_the_table(db: Engine) -> None:
         assert block.take(0).len() == 0
     ids = [*first.to_list(), *second.to_list()]
     assert len(set(ids)) == 5 and min(ids) > held
+
+
+def test_the_cin_resolver_links_in_the_database(
+    settings: Settings, db: Engine, tmp_path: Path
+) -> None:
+    """The interim resolver fills the stage in SQL (`LinksInDatabase`): new customers get a
+    person by CIN, a changed CIN moves its record to the CIN's person, the others keep theirs."""
+    app = App(settings=settings.model_copy(update={"identity_resolver": "cin"}), engine=db)
+    _january(app, tmp_path)
+    rows = _february(K00002={"cin": "BE100001"}, K00005={"cin": "BE100003"})
+    assert services.submit_file(app, write_v1(tmp_path / "feb.csv", rows)).status == "accepted"
+    with db.connect() as conn:
+        person = dict(
+            conn.execute(select(borrower_records.c.customer_ref, borrower_records.c.person_id))
+            .tuples()
+            .all()
+        )
+    assert person["K00002"] == person["K00001"]  # same CIN now: same person
+    assert person["K00005"] == person["K00003"]
+    assert len({person["K00001"], person["K00003"], person["K00004"]}) == 3

@@ -235,6 +235,8 @@ def _load(
     seen = pl.Series("contract_ref", [], dtype=pl.String)
     customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []
+    # The model links in memory; a resolver linking in the database reads the stage instead.
+    in_database = resolver if isinstance(resolver, LinksInDatabase) else None
     to_link: list[pl.DataFrame] = []
     while True:
         with _step(report, "read"):
@@ -251,7 +253,8 @@ def _load(
             customers = _new_customers(valid, customers_seen)
             customers_seen = pl.concat([customers_seen, customers.get_column("customer_ref")])
             customers = delta.customers(customers)
-            to_link.append(loading.records_to_link(customers, header.institution_id))
+            if in_database is None:
+                to_link.append(loading.records_to_link(customers, header.institution_id))
             stage.write("stage_customers", customers.select(loading.STAGED_CUSTOMER_COLUMNS))
             contracts, snapshots = delta.contracts(valid)
             stage.write("stage_contracts", contracts)
@@ -276,9 +279,9 @@ def _load(
     stage.seal()
     customers_table, contracts_table = stage.name("stage_customers"), stage.name("stage_contracts")
     with _step(report, "link"):
-        if isinstance(resolver, LinksInDatabase):
+        if in_database is not None:
             loading.mark_records_to_link(conn, customers_table)
-            resolver.link_in_database(conn, customers_table)
+            in_database.link_in_database(conn, customers_table)
             links = pl.DataFrame(schema=LINK_SCHEMA)
         else:
             links = resolver.link(conn, pl.concat(to_link))
@@ -299,12 +302,23 @@ def _load(
     report.problems = pl.concat(problem_parts).sort("row").to_dicts() if problem_parts else []
 
 
+#: Ids and fingerprints in the staging tables.
+_INTEGER_STAGE_COLUMNS = (
+    "id",
+    "person_id",
+    "contract_id",
+    "borrower_record_id",
+    "identity_hash",
+    "record_hash",
+    "terms_hash",
+)
+
+
 def _stage_schemas() -> dict[str, dict[str, pl.DataType]]:
     typed = stage_schema()
     kinds = {
         **typed,
-        **dict.fromkeys(("id", "person_id", "contract_id", "borrower_record_id"), pl.Int64()),
-        **dict.fromkeys(("identity_hash", "record_hash", "terms_hash"), pl.Int64()),
+        **dict.fromkeys(_INTEGER_STAGE_COLUMNS, pl.Int64()),
         **dict.fromkeys(("is_new", "to_link"), pl.Boolean()),
         "match_score": pl.Float64(),
     }

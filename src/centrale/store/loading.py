@@ -105,17 +105,14 @@ def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -
     person each was linked to in this load (`link_results`, or the stage's own columns when
     the resolver linked in the database); a record not relinked keeps its person."""
     fields = (*RECORD_FIELDS, "identity_hash", "record_hash")
-    linked = "FROM {stage} AS s LEFT JOIN link_results r ON r.borrower_record_id = s.id"
-    person = "COALESCE(r.person_id, s.person_id{held})"
-    score = "COALESCE(r.match_score, s.match_score{held})"
+    linked = f"FROM {stage} AS s LEFT JOIN link_results r ON r.borrower_record_id = s.id"
     conn.execute(
         text(
             "UPDATE borrower_records AS b SET "
             + ", ".join(f"{f} = s.{f}" for f in fields)
-            + f", person_id = {person.format(held=', b.person_id')}, "
-            f"match_score = {score.format(held=', b.match_score')} "
-            + linked.format(stage=stage)
-            + " WHERE b.id = s.id AND NOT s.is_new"
+            + f", person_id = {_decided('person_id', 'b')}, "
+            f"match_score = {_decided('match_score', 'b')} {linked} "
+            "WHERE b.id = s.id AND NOT s.is_new"
         )
     )
     conn.execute(
@@ -123,12 +120,18 @@ def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -
             "INSERT INTO borrower_records (id, institution_id, customer_ref, "
             f"{_listed(fields)}, person_id, match_score) "
             f"SELECT s.id, :i, s.customer_ref, {_listed(fields, 's.')}, "
-            f"{person.format(held='')}, {score.format(held='')} "
-            + linked.format(stage=stage)
-            + " WHERE s.is_new ORDER BY s.id"
+            f"{_decided('person_id')}, {_decided('match_score')} {linked} "
+            "WHERE s.is_new ORDER BY s.id"
         ),
         {"i": institution_id},
     )
+
+
+def _decided(column: str, held: str | None = None) -> str:
+    """This load's decision for `column`: the resolver's (`r`), else the stage's, else what
+    the record `held` already had."""
+    kept = f", {held}.{column}" if held else ""
+    return f"COALESCE(r.{column}, s.{column}{kept})"
 
 
 def upsert_contracts(conn: Connection, stage: str, institution_id: int) -> None:
