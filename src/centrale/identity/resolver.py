@@ -123,22 +123,23 @@ class ModelResolver:
         founders = rows.filter(pl.col("person_id").is_null()).unique("group", keep="first")
         founders = founders.sort("row")
         cins = new["cin"].gather(founders["row"]).to_list()
-        created = pl.DataFrame(
-            {"group": founders["group"], "new_person": repo.new_persons(conn, cins)},
-            schema={"group": pl.Int64, "new_person": pl.Int64},
-        )
-        rows = rows.join(created, on="group", how="left").with_columns(
-            person_id=pl.coalesce("person_id", "new_person")
-        )
         record_ids = new["borrower_record_id"]
-        features = new.with_columns(person_id=rows["person_id"])
-        repo.write_features(conn, features, registry_size)
-        evidence = _Evidence(registry["borrower_record_id"].to_numpy(), cross, within, model)
-        # A slice at a time: the JSON of a million links' levels is the peak of a first load.
-        for start in range(0, len(rows), _LINK_SLICE):
-            part = slice(start, start + _LINK_SLICE)
-            links = evidence.links(rows[part], record_ids[part], record_ids, model_id)
-            repo.write_links(conn, links)
+        with repo.identity_writes(conn, registry_size, adding=len(new)) as out:
+            created = pl.DataFrame(
+                {"group": founders["group"], "new_person": repo.new_persons(conn, cins, out)},
+                schema={"group": pl.Int64, "new_person": pl.Int64},
+            )
+            rows = rows.join(created, on="group", how="left").with_columns(
+                person_id=pl.coalesce("person_id", "new_person")
+            )
+            repo.write_features(out, new.with_columns(person_id=rows["person_id"]))
+            evidence = _Evidence(registry["borrower_record_id"].to_numpy(), cross, within, model)
+            # A slice at a time: the JSON of a million links' levels is the peak of a first
+            # load.
+            for start in range(0, len(rows), _LINK_SLICE):
+                part = slice(start, start + _LINK_SLICE)
+                links = evidence.links(rows[part], record_ids[part], record_ids, model_id)
+                repo.write_links(out, links)
         for conflict in decision.conflicts.iter_rows(named=True):
             members = rows.filter(pl.col("group") == conflict["group"])
             chosen = int(members["person_id"][0])

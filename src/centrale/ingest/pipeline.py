@@ -274,8 +274,8 @@ def _load(
         if progress:
             progress(chunk.height)
     report.rejected = report.rows - report.accepted
-    # Nothing may read the scratch file before ADBC is done with it (see `Stage`), and the
-    # resolver's statements would: it links only once the stage is sealed.
+    # The staged rows are readable once sealed (see `Stage`): the in-database resolver
+    # reads them.
     stage.seal()
     customers_table, contracts_table = stage.name("stage_customers"), stage.name("stage_contracts")
     with _step(report, "link"):

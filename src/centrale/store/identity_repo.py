@@ -8,7 +8,8 @@ feature row at once (a set-based read, cheaper than millions of index probes).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -31,6 +32,7 @@ from centrale.store.identity_tables import (
     identity_links,
     identity_models,
 )
+from centrale.store.staging import Appender, appending
 from centrale.store.tables import borrower_records, institutions, persons
 
 #: Columns of `identity_features`, as Polars types.
@@ -159,8 +161,11 @@ def forget_records(conn: Connection, record_ids: Sequence[int]) -> None:
     conn.execute(text("DROP TABLE forget_ids"))
 
 
-def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
-    """Insert one person per CIN given (their first record's), returning ids in order.
+def new_persons(
+    conn: Connection, cins: Sequence[str | None], into: Appender | None = None
+) -> list[int]:
+    """Insert one person per CIN given (their first record's), returning ids in order;
+    through `into` when given (the rows are then in `persons` when its block ends).
 
     Ids are reserved in one statement (a block of the sequence on PostgreSQL; on SQLite,
     whose writers are serialised, the ids after the largest), then the rows go in as a set.
@@ -171,22 +176,41 @@ def new_persons(conn: Connection, cins: Sequence[str | None]) -> list[int]:
     frame = pl.DataFrame(
         {"id": ids, "cin_norm": list(cins)}, schema={"id": pl.Int64, "cin_norm": pl.String}
     )
-    insert_frame(conn, "persons", frame)
+    if into is None:
+        insert_frame(conn, "persons", frame)
+    else:
+        into.append("persons", frame)
     return frame["id"].to_list()
 
 
-def write_features(conn: Connection, features: pl.DataFrame, registry_size: int) -> None:
-    """Append feature rows (`FEATURE_SCHEMA`, and `k_cin`: each record's list of CIN keys)
-    to a registry that held `registry_size` feature rows."""
-    # In key order, each index grows at its end instead of at random pages. The first load
-    # builds the feature indexes afresh rather than row by row: nothing can be reading an
-    # empty registry, so the lock that dropping them takes on PostgreSQL costs no inquiry.
-    with indexes_set_aside(conn, identity_features, when=registry_size == 0):
-        rows = features.select(list(FEATURE_SCHEMA))
-        # A load's new records come in id order: no sorted copy of a million rows then.
-        if not rows.get_column("borrower_record_id").is_sorted():
-            rows = rows.sort("borrower_record_id")
-        insert_frame(conn, "identity_features", rows)
+@contextmanager
+def identity_writes(conn: Connection, registry_size: int, adding: int) -> Iterator[Appender]:
+    """The block in which a batch's persons, features, CIN keys and links are appended (to
+    a registry that held `registry_size` feature rows, `adding` more)."""
+    # The first load builds the feature indexes afresh rather than row by row: nothing can
+    # be reading an empty registry, so the lock that dropping them takes on PostgreSQL
+    # costs no inquiry.
+    # The rows reach their tables as `appending` ends, inside: while the indexes are away.
+    with (
+        indexes_set_aside(conn, identity_features, when=registry_size == 0),
+        appending(conn) as out,
+    ):
+        yield out
+    if is_postgres(conn) and adding > registry_size // 4:
+        # Autovacuum analyses a grown table only later: until then the planner sees a
+        # registry as empty as it was and scans it whole for a few hundred probe keys.
+        for table in ("identity_features", "identity_cin_keys"):
+            conn.execute(text(f"ANALYZE {table}"))
+
+
+def write_features(out: Appender, features: pl.DataFrame) -> None:
+    """Append feature rows (`FEATURE_SCHEMA`, and `k_cin`: each record's list of CIN keys)."""
+    # In key order, each index grows at its end instead of at random pages.
+    rows = features.select(list(FEATURE_SCHEMA))
+    # A load's new records come in id order: no sorted copy of a million rows then.
+    if not rows.get_column("borrower_record_id").is_sorted():
+        rows = rows.sort("borrower_record_id")
+    out.append("identity_features", rows)
     # A record has about seven CIN keys: a slice of records at a time keeps a million
     # records' keys (and their sorted copy) from being held at once.
     for part in features.select("borrower_record_id", "k_cin").iter_slices(_KEY_SLICE):
@@ -197,18 +221,13 @@ def write_features(conn: Connection, features: pl.DataFrame, registry_size: int)
             .unique()
             .sort("key")
         )
-        insert_frame(conn, "identity_cin_keys", keys)
-    if is_postgres(conn) and len(features) > registry_size // 4:
-        # Autovacuum analyses a grown table only later: until then the planner sees a
-        # registry as empty as it was and scans it whole for a few hundred probe keys.
-        for table in ("identity_features", "identity_cin_keys"):
-            conn.execute(text(f"ANALYZE {table}"))
+        out.append("identity_cin_keys", keys)
 
 
-def write_links(conn: Connection, links: pl.DataFrame) -> None:
+def write_links(out: Appender, links: pl.DataFrame) -> None:
     """Append link evidence: borrower_record_id, person_id, matched_record_id, probability,
     weight, levels (JSON text), decided_by, model_id."""
-    insert_frame(conn, "identity_links", links.sort("borrower_record_id"))
+    out.append("identity_links", links.sort("borrower_record_id"))
 
 
 def latest_model(conn: Connection) -> tuple[int, str, int] | None:

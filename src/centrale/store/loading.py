@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
 from centrale.store.delta import CONTRACT_FIELDS, RECORD_FIELDS, SNAPSHOT_FIELDS
-from centrale.store.staging import Stage
+from centrale.store.staging import Stage, appending
 
 #: What is staged per customer to write (see `delta.Delta.customers`) ...
 CUSTOMER_COLUMNS = ("customer_ref", *RECORD_FIELDS)
@@ -173,7 +173,8 @@ def records_to_link(customers: pl.DataFrame, institution_id: int) -> pl.DataFram
 def stage_links(conn: Connection, links: pl.DataFrame) -> None:
     """The resolver's decisions (`LINK_SCHEMA`), for `upsert_borrower_records` to write."""
     create_temp_table(conn, "link_results", dict(links.schema))
-    insert_frame(conn, "link_results", links.sort("borrower_record_id"))
+    with appending(conn) as out:
+        out.append("link_results", links.sort("borrower_record_id"))
     conn.execute(text("CREATE UNIQUE INDEX link_results_id ON link_results (borrower_record_id)"))
 
 

@@ -1,16 +1,27 @@
-"""Where a submission's valid rows wait, once, before SQL moves them into the registry.
+"""Where a load's bulk rows wait, once, before SQL moves them into the registry.
 
 PostgreSQL: temporary tables filled by `COPY`, inside the load's transaction.
-SQLite: tables of a scratch database file filled through ADBC (Arrow in, C all the way: no
-Python object per cell, which is what makes `executemany` the bottleneck), attached to the
-load's connection before its transaction starts. The scratch file is not part of the registry:
-if the process dies, the registry's transaction rolls back and the scratch file is deleted.
+SQLite: tables of scratch database files filled through ADBC (Arrow in, C all the way: no
+Python object per cell, which is what makes `executemany` the bottleneck). A file is attached
+to the load's connection only once ADBC has written it and let it go, then read with
+`INSERT ... SELECT`. ADBC bundles its own copy of the SQLite library, and two copies in one
+process do not see each other's locks or cached pages: the load's connection must never have
+opened a file that ADBC writes (a `DROP TABLE IF EXISTS` alone opens every attached file).
+The files are not part of the registry: if the process dies, the registry's transaction
+rolls back and the files are deleted.
+
+`Stage` holds the submission's customers, contracts and snapshots. `appending` serves the
+rows a load writes later (the resolver's persons, features, keys and links, its decisions):
+each block gets a file of its own. Outside a load (no stage), or on PostgreSQL, its rows
+are written at once, by `executemany` or `COPY`.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,28 +31,54 @@ from sqlalchemy import Connection, text
 
 from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
 
+#: Where `conn.info` keeps the files of the load in progress on that connection.
+_FILES = "centrale.stage_files"
+#: Files attached at once at most: SQLite attaches ten by default.
+_MAX_ATTACHED = 8
+
+
+class _Files:
+    """The scratch files of one load on SQLite: a directory, and those attached so far."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="centrale-stage-"))
+        self.attached: list[str] = []
+        self._made = 0
+
+    def new(self) -> Path | None:
+        """A path for the next file, or None once as many as may be attached are made."""
+        if self._made >= _MAX_ATTACHED:
+            return None
+        self._made += 1
+        return self.dir / f"stage{self._made}.db"
+
+    def attach(self, conn: Connection, path: Path) -> str:
+        """Attach a file that ADBC has finished with (SQLite attaches inside a transaction);
+        returns its schema name."""
+        schema = path.stem
+        conn.exec_driver_sql(f"ATTACH DATABASE '{path}' AS {schema}")
+        self.attached.append(schema)
+        return schema
+
 
 class Stage:
-    """The staging tables of one load; `name(table)` is what to write in SQL."""
+    """The staging tables of one load; `name(table)` is what to write in SQL, after `seal`."""
 
     def __init__(self, conn: Connection, schemas: dict[str, dict[str, pl.DataType]]) -> None:
         self._conn = conn
         self._schemas = schemas
         self._postgres = is_postgres(conn)
-        self._dir: Path | None = None
         self._writer: Any = None
+        self._schema = ""
+        self._files: _Files | None = None
+        self._path: Path | None = None
         if not self._postgres:
-            self._dir = Path(tempfile.mkdtemp(prefix="centrale-stage-"))
-            self._path = self._dir / "stage.db"
-            # ATTACH is refused inside a transaction: it runs before the load's BEGIN.
-            conn.exec_driver_sql(f"ATTACH DATABASE '{self._path}' AS scratch")
-            # Scratch rows need no journal and no fsync: a crash just deletes the file.
-            conn.exec_driver_sql("PRAGMA scratch.journal_mode = OFF")
-            conn.exec_driver_sql("PRAGMA scratch.synchronous = OFF")
-            conn.commit()
+            self._files = _Files()
+            conn.info[_FILES] = self._files
+            self._path = self._files.new()
 
     def name(self, table: str) -> str:
-        return table if self._postgres else f"scratch.{table}"
+        return table if self._postgres else f"{self._schema}.{table}"
 
     def create(self) -> None:
         """Create the empty staging tables; inside the load's transaction."""
@@ -49,43 +86,115 @@ class Stage:
             for table, schema in self._schemas.items():
                 create_temp_table(self._conn, table, schema)
             return
-        self._writer = adbc.connect(str(self._path), autocommit=True)
-        with self._writer.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode = OFF")
-            cursor.execute("PRAGMA synchronous = OFF")
+        assert self._path is not None  # the first file of a load is always made
+        self._writer = _open_writer(self._path)
         for table, schema in self._schemas.items():
-            self._append(table, pl.DataFrame(schema=schema), mode="create")
+            _ingest(self._writer, table, pl.DataFrame(schema=schema), mode="create")
 
     def write(self, table: str, rows: pl.DataFrame) -> None:
         if self._postgres:
             insert_frame(self._conn, table, rows)
         elif not rows.is_empty():
-            self._append(table, rows, mode="append")
-
-    def _append(self, table: str, rows: pl.DataFrame, mode: str) -> None:
-        with self._writer.cursor() as cursor:
-            # The newest Arrow level keeps Polars' string views: no copy of the text columns.
-            arrow = rows.to_arrow(compat_level=pl.CompatLevel.newest())
-            cursor.adbc_ingest(table, arrow, mode=mode)
+            _ingest(self._writer, table, rows, mode="append")
 
     def seal(self) -> None:
-        """Done writing: release the scratch file so that the load's connection reads it."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Done writing: the staging tables are then readable by the load's connection."""
         if self._postgres:
             # Temporary tables have no statistics until analysed; without them the planner
             # picks nested loops over a million rows.
             for table in self._schemas:
                 self._conn.execute(text(f"ANALYZE {table}"))
-
-    def close(self) -> None:
-        """Drop the staging tables; call after the load's transaction has ended."""
+            return
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        if self._dir is None:
+            assert self._files is not None and self._path is not None
+            self._schema = self._files.attach(self._conn, self._path)
+
+    def close(self) -> None:
+        """Drop the staging files; call after the load's transaction has ended."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._files is None:
             return
-        self._conn.exec_driver_sql("DETACH DATABASE scratch")
+        self._conn.info.pop(_FILES, None)
+        for schema in self._files.attached:
+            self._conn.exec_driver_sql(f"DETACH DATABASE {schema}")
         self._conn.commit()
-        shutil.rmtree(self._dir, ignore_errors=True)
+        shutil.rmtree(self._files.dir, ignore_errors=True)
+
+
+class Appender:
+    """Rows for registry tables, in them when `appending` ends: on SQLite during a load, from
+    a file of their own (one `INSERT ... SELECT` per table, in the order the tables were first
+    given); otherwise at once."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        files: _Files | None = None if is_postgres(conn) else conn.info.get(_FILES)
+        self._files = files
+        self._path = files.new() if files is not None else None
+        self._writer: Any = None
+        # Each table's columns, in the order the tables were first given.
+        self._columns: dict[str, list[str]] = {}
+
+    def append(self, table: str, rows: pl.DataFrame) -> None:
+        if rows.is_empty():
+            return
+        if self._path is None:
+            insert_frame(self._conn, table, rows)
+            return
+        if self._writer is None:
+            self._writer = _open_writer(self._path)
+        mode = "append" if table in self._columns else "create"
+        known = self._columns.setdefault(table, rows.columns)
+        if rows.columns != known:
+            raise ValueError(f"{table}: columns {rows.columns} after {known}")
+        _ingest(self._writer, table, rows, mode)
+
+    def flush(self) -> None:
+        """Move the file's rows into their tables."""
+        self.abandon()
+        if self._files is None or self._path is None or not self._columns:
+            return
+        schema = self._files.attach(self._conn, self._path)
+        for table, columns in self._columns.items():
+            listed = ", ".join(f'"{c}"' for c in columns)
+            self._conn.execute(
+                text(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {schema}.{table}")
+            )
+
+    def abandon(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+@contextmanager
+def appending(conn: Connection) -> Iterator[Appender]:
+    """An `Appender` whose rows are in their tables when the block ends without error."""
+    out = Appender(conn)
+    try:
+        yield out
+    except BaseException:
+        out.abandon()
+        raise
+    out.flush()
+
+
+def _open_writer(path: Path) -> Any:
+    """An ADBC connection to a scratch file: no journal, no fsync (a crash just deletes
+    the file)."""
+    writer = adbc.connect(str(path), autocommit=True)
+    with writer.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode = OFF")
+        cursor.execute("PRAGMA synchronous = OFF")
+    return writer
+
+
+def _ingest(writer: Any, table: str, rows: pl.DataFrame, mode: str) -> None:
+    with writer.cursor() as cursor:
+        # The newest Arrow level keeps Polars' string views: no copy of the text columns.
+        arrow = rows.to_arrow(compat_level=pl.CompatLevel.newest())
+        cursor.adbc_ingest(table, arrow, mode=mode)

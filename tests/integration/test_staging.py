@@ -1,0 +1,130 @@
+"""Staging files and `appending`: rows reach their tables whole, on both backends, and ADBC
+never writes a file the load's connection has opened."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Connection, Engine, text
+
+from centrale.store import staging
+from centrale.store.db import make_engine
+from centrale.store.staging import Stage, appending
+
+_ROWS = pl.DataFrame({"id": [1, 2, 3], "cin_norm": ["AB1", None, "CD3"]})
+_SCHEMAS: dict[str, dict[str, pl.DataType]] = {"stage_rows": {"id": pl.Int64(), "x": pl.String()}}
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    """The files and their attachment are SQLite's alone (PostgreSQL stages in temporary
+    tables)."""
+    path = tmp_path / "centrale.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+def _persons(conn: Connection) -> list[tuple[object, ...]]:
+    rows = conn.execute(text("SELECT id, cin_norm FROM persons ORDER BY id"))
+    return [tuple(r) for r in rows]
+
+
+def _attached(conn: Connection) -> list[str]:
+    """The attached files (not `main`, nor `temp` that SQLite lists once used)."""
+    rows = conn.exec_driver_sql("PRAGMA database_list")
+    return [row[1] for row in rows if row[1] not in ("main", "temp")]
+
+
+def test_appended_rows_are_in_their_table_when_the_block_ends(db: Engine) -> None:
+    with db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        try:
+            with conn.begin():
+                stage.create()
+                with appending(conn) as out:
+                    out.append("persons", _ROWS.head(2))
+                    out.append("persons", _ROWS.tail(1))
+                assert _persons(conn) == [(1, "AB1"), (2, None), (3, "CD3")]
+        finally:
+            stage.close()
+        assert _persons(conn) == [(1, "AB1"), (2, None), (3, "CD3")]
+
+
+def test_outside_a_load_rows_are_written_at_once(db: Engine) -> None:
+    with db.begin() as conn, appending(conn) as out:
+        out.append("persons", _ROWS)
+        assert len(_persons(conn)) == 3
+
+
+def test_a_failed_block_writes_nothing_and_the_load_rolls_back(db: Engine) -> None:
+    with db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        try:
+            with pytest.raises(RuntimeError), conn.begin():
+                stage.create()
+                with appending(conn) as out:
+                    out.append("persons", _ROWS)
+                    raise RuntimeError("killed")
+        finally:
+            stage.close()
+        assert _persons(conn) == []
+
+
+def test_a_file_is_attached_only_once_adbc_has_let_it_go(sqlite_db: Engine) -> None:
+    """`DROP TABLE IF EXISTS` opens every attached file: had the load's connection opened a
+    file before ADBC wrote it, it would read stale pages (it failed with "no such table")."""
+    with sqlite_db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        try:
+            with conn.begin():
+                stage.create()
+                stage.write("stage_rows", pl.DataFrame({"id": [7], "x": ["a"]}))
+                assert _attached(conn) == []
+                conn.execute(text("DROP TABLE IF EXISTS nothing_here"))
+                stage.seal()
+                with appending(conn) as out:
+                    out.append("persons", _ROWS)
+                    conn.execute(text("DROP TABLE IF EXISTS nothing_here"))
+                    assert len(_attached(conn)) == 1  # the stage's file, not this block's
+                seen = conn.execute(text(f"SELECT id, x FROM {stage.name('stage_rows')}")).all()
+                assert [tuple(r) for r in seen] == [(7, "a")]
+                assert len(_persons(conn)) == 3
+        finally:
+            stage.close()
+        assert _attached(conn) == []
+
+
+def test_beyond_the_files_that_may_be_attached_rows_are_written_at_once(
+    sqlite_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staging, "_MAX_ATTACHED", 2)
+    with sqlite_db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)  # the first file
+        try:
+            with conn.begin():
+                stage.create()
+                for row in _ROWS.iter_slices(1):
+                    with appending(conn) as out:
+                        out.append("persons", row)
+                assert len(_persons(conn)) == 3
+        finally:
+            stage.close()
+
+
+def test_a_table_keeps_its_columns_within_a_block(sqlite_db: Engine) -> None:
+    with sqlite_db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        try:
+            with pytest.raises(ValueError, match="persons"), conn.begin():
+                stage.create()
+                with appending(conn) as out:
+                    out.append("persons", _ROWS)
+                    out.append("persons", _ROWS.select("cin_norm", "id"))
+        finally:
+            stage.close()
