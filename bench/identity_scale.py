@@ -167,7 +167,8 @@ def _fill(engine, features: pl.DataFrame, model: Model) -> None:  # type: ignore
                 person_id="person_id",
             ),
         )
-        repo.write_features(conn, features, 0)
+        with repo.identity_writes(conn, registry_size=0, adding=len(features)) as out:
+            repo.write_features(out, features)
         repo.save_model(conn, model.to_json(), len(features))
 
 

@@ -107,7 +107,27 @@ def _tokens(raw: str) -> list[str]:
     text = unicodedata.normalize("NFKD", raw)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = _NOT_LETTER.sub(" ", _APOSTROPHES.sub("", text))
-    return text.split()
+    return [_halved(token) for token in text.split()]
+
+
+_RUN = re.compile(r"(.)\1*")
+
+
+def _halved(token: str) -> str:
+    """The token with every run of a letter halved, as long as every run is of even length.
+
+    A word typed with each letter doubled is the word: without this, the doubled consonant
+    that marks a sun article (`Errachidi`) would appear in every doubled word.
+
+    >>> _halved("eerrrraaaa"), _halved("bennani"), _halved("aaaabbbb")
+    ('erraa', 'bennani', 'ab')
+    """
+    while len(token) > 1:
+        runs = [match.group(0) for match in _RUN.finditer(token)]
+        if any(len(run) % 2 for run in runs):
+            break
+        token = "".join(run[: len(run) // 2] for run in runs)
+    return token
 
 
 def _join_particles(tokens: list[str]) -> list[str]:

@@ -63,6 +63,8 @@ identity_cin_keys = Table(
     metadata,
     Column("key", String(32), primary_key=True),
     Column("borrower_record_id", _ID, primary_key=True),
+    # Kept once, in key order, on SQLite (migration 0008).
+    sqlite_with_rowid=False,
 )
 
 identity_links = Table(
