@@ -26,8 +26,10 @@ def _rebuild(with_rowid: bool) -> None:
         return
     op.create_table(
         "identity_cin_keys_new",
-        sa.Column("key", sa.String(32), primary_key=True),
-        sa.Column("borrower_record_id", _ID, primary_key=True),
+        sa.Column("key", sa.String(32), nullable=False),
+        sa.Column("borrower_record_id", _ID, nullable=False),
+        # Named for the table it becomes, not for its name while built.
+        sa.PrimaryKeyConstraint("key", "borrower_record_id", name="pk_identity_cin_keys"),
         sqlite_with_rowid=with_rowid,
     )
     op.execute(
