@@ -71,6 +71,15 @@ def test_vectorised_cin_keys_are_the_domain_deletion_keys(values: list[str]) -> 
     assert [sorted(k) for k in keys] == expected
 
 
+def test_cin_keys_of_a_missing_cin_or_tag_are_none_and_a_cin_without_serial_only_itself() -> None:
+    frame = pl.DataFrame(
+        {"cin": ["AB12", None, "AB12", "AB", "AB12C"], "tag": ["am", "am", None, "am", "am"]}
+    )
+    keys = frame.select(cin_keys(pl.col("cin"), pl.col("tag"))).to_series().to_list()
+    assert keys == [["AB12|am", "AB2|am", "AB1|am"], [], [], ["AB|am"], keys[4]]
+    assert sorted(keys[4]) == sorted(["AB12C|am", "AB2C|am", "AB1C|am", "AB12|am"])
+
+
 @given(st.lists(st.tuples(dates, dates), min_size=1, max_size=30))
 def test_vectorised_birth_date_levels_are_the_domain_closeness(pairs) -> None:
     def parts(values):

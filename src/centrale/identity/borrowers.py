@@ -73,15 +73,29 @@ def map_distinct(
 def cin_keys(cin: pl.Expr, tag: pl.Expr) -> pl.Expr:
     """The CIN and its deletion keys (`centrale.domain.cin.cin_deletion_keys`), each tagged
     with `tag` (`key|tag`), as a list."""
-    prefix = cin.str.extract(r"^([A-Z]*)", 1)
-    serial = cin.str.extract(r"^[A-Z]*([0-9].*)$", 1)
+    serial_length = cin.str.extract(r"^[A-Z]*([0-9].*)$", 1).str.len_chars()
+    prefix_length = cin.str.len_chars() - serial_length
+    suffix = pl.concat_str(pl.lit("|"), tag)
+    whole = pl.concat_str(cin, suffix)
     deleted = [
-        pl.when(serial.str.len_chars() > i).then(
-            pl.concat_str(prefix, serial.str.slice(0, i), serial.str.slice(i + 1), pl.lit("|"), tag)
+        pl.when(serial_length > i).then(
+            pl.concat_str(
+                cin.str.slice(0, prefix_length + i), cin.str.slice(prefix_length + i + 1), suffix
+            )
         )
         for i in range(MAX_SERIAL)
     ]
-    return pl.concat_list([pl.concat_str(cin, pl.lit("|"), tag), *deleted]).list.drop_nulls()
+    # One string split into the list: a third of the time of `concat_list` of the columns.
+    joined = pl.concat_str([whole, *deleted], separator=_KEY_SEPARATOR, ignore_nulls=True)
+    return (
+        pl.when(whole.is_not_null())
+        .then(joined.str.split(_KEY_SEPARATOR))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+    )
+
+
+#: Between the keys of one record while they are built; never in a CIN or a name key.
+_KEY_SEPARATOR = "\x1f"
 
 
 def initials(last_key: pl.Expr, first_key: pl.Expr) -> pl.Expr:
