@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import partial, wraps
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -20,8 +19,8 @@ from centrale.cli_format import (
     progress_bar,
     rows_in_file,
 )
-from centrale.errors import CentraleError
-from centrale.terminal import console, err_console
+from centrale.risk.stats import empty_json
+from centrale.terminal import console, handle_errors
 
 app = typer.Typer(
     help="Centrale des risques du microcrédit et revue Flash-back.",
@@ -33,23 +32,6 @@ institutions_app = typer.Typer(help="Institutions membres.", no_args_is_help=Tru
 submissions_app = typer.Typer(help="Soumissions mensuelles reçues.", no_args_is_help=True)
 app.add_typer(institutions_app, name="institutions")
 app.add_typer(submissions_app, name="submissions")
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(func: F) -> F:
-    """Turn a CentraleError into a French message on stderr and exit code 2, not a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CentraleError as error:
-            err_console.print(f"[bold red]Erreur :[/] {error.message}")
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def open_app(migrate: bool = True) -> App:
@@ -172,7 +154,8 @@ def stats(
     """Le baromètre du secteur pour un mois (par défaut le dernier)."""
     figures = services.sector_stats(open_app(), period)
     if as_json:
-        print(json.dumps(figures.as_json() if figures else None, ensure_ascii=False, indent=2))
+        shown = figures.as_json() if figures else empty_json(period)
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     print_barometer(console, figures)
 

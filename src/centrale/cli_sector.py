@@ -12,13 +12,13 @@ from centrale import services
 from centrale.bootstrap import bootstrap
 from centrale.cli_format import print_barometer, progress_bar, rows_in_file, thousands
 from centrale.errors import CentraleError
-from centrale.terminal import console
+from centrale.terminal import console, handle_errors
 
 
 def register_sector_commands(app: typer.Typer) -> None:
-    app.command("synth")(synth)
-    app.command("demo")(demo)
-    app.command("serve")(serve)
+    app.command("synth")(handle_errors(synth))
+    app.command("demo")(handle_errors(demo))
+    app.command("serve")(handle_errors(serve))
 
 
 def synth(

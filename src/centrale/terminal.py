@@ -1,4 +1,5 @@
-"""The two consoles every command group prints to: results on stdout, errors on stderr.
+"""The two consoles every command group prints to: results on stdout, errors on stderr,
+and the decorator that turns a registry error into a message there.
 
 One pair for the whole command line, so that width, colour and capture behave the same in
 every sub-command (Rich fixes a console's width from `COLUMNS` when it is created).
@@ -6,7 +7,30 @@ every sub-command (Rich fixes a console's width from `COLUMNS` when it is create
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from rich.console import Console
+
+from centrale.errors import CentraleError
 
 console = Console()
 err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Turn a CentraleError into a French message on stderr and exit code 2, not a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CentraleError as error:
+            err_console.print(f"[bold red]Erreur :[/] {error.message}")
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]

@@ -84,6 +84,9 @@ def test_submissions_and_problems_file(cli_env: Path) -> None:
 def test_stats_json_and_empty_registry(cli_env: Path) -> None:
     empty = runner.invoke(app, ["stats"])
     assert empty.exit_code == 0 and "Aucune donnée" in empty.output
+    nothing = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
+    assert nothing["period"] is None and nothing["active_borrowers"] == 0
+    assert nothing["cross_indebtedness_rate"] == 0.0
     runner.invoke(app, ["ingest", str(write_v1(cli_env / "a.csv", [v1_row(1), v1_row(2)]))])
     result = runner.invoke(app, ["stats", "--json"])
     figures = json.loads(result.stdout)

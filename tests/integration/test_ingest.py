@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from centrale import services
 from centrale.bootstrap import App
+from centrale.store.identity_repo import export_links
 from centrale.store.tables import borrower_records, contracts, persons, snapshots, submissions
 from support.v1 import v1_row, v1_text, write_v1
 
@@ -125,6 +126,42 @@ def test_normalised_identity_is_stored(amana: App, tmp_path: Path) -> None:
     assert record.last_name_ar == "بناني"
 
 
+def test_names_in_the_wrong_script_are_reported(amana: App, tmp_path: Path) -> None:
+    rows = [
+        v1_row(1),
+        v1_row(2, last_name="العمراني"),  # Arabic in the Latin column
+        v1_row(3, first_name_ar="Fatima"),  # Latin in the Arabic column
+        v1_row(4, last_name="M'Hamed", last_name_ar="مُحَمَّد"),  # apostrophe, harakat: fine
+    ]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert (report.accepted, report.rejected) == (2, 2)
+    found = {(p["row"], p["column"], p["code"], p["value"]) for p in report.problems}
+    assert found == {
+        (3, "last_name", "not_latin", "العمراني"),
+        (4, "first_name_ar", "not_arabic", "Fatima"),
+    }
+    message = next(p["message"] for p in report.problems if p["code"] == "not_latin")
+    assert "graphie arabe dans last_name_ar" in message
+
+
+def test_a_row_longer_than_the_header_is_reported_not_cut(amana: App, tmp_path: Path) -> None:
+    """An unquoted comma in a name shifts every later cell: the row is reported with the
+    first value beyond the header, not loaded with its last cells cut off."""
+    rows = [v1_row(1), v1_row(2, last_name="Elamrani"), v1_row(3), v1_row(4)]
+    lines = v1_text(rows).splitlines()
+    lines[2] = lines[2].replace("Elamrani", "El,amrani", 1)  # the record of row 3
+    lines[4] = lines[4] + ",,"  # empty cells beyond the header carry nothing: no problem
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = services.submit_file(amana, path)
+    assert report.status == "accepted"
+    assert (report.accepted, report.rejected) == (3, 1)
+    (problem,) = [p for p in report.problems if p["code"] == "extra_cells"]
+    assert problem["row"] == 3 and problem["column"] == "extra_cells"
+    assert "plus de cellules que les 28 colonnes" in problem["message"]
+    assert problem["message"].startswith("ligne 3 : « ")
+
+
 def test_same_file_twice_changes_nothing(amana: App, tmp_path: Path) -> None:
     path = write_v1(tmp_path / "a.csv", [v1_row(1), v1_row(2, amount="x")])
     first = services.submit_file(amana, path)
@@ -155,6 +192,28 @@ def test_corrected_file_replaces_the_month(amana: App, tmp_path: Path) -> None:
         )
     assert rows == [("C00001", 4000), ("C00002", 5400)]
     assert current == [report.submission_id]
+
+
+def test_a_corrected_month_drops_what_only_the_replaced_file_reported(
+    amana: App, tmp_path: Path
+) -> None:
+    """Contracts 2 and 3 and their clients were only in the file that the correction
+    replaces: they go, with their persons; contract 4, which February reports, stays."""
+    services.submit_file(amana, write_v1(tmp_path / "a.csv", [v1_row(n) for n in (1, 2, 3)]))
+    february = [v1_row(n, period="2025-02") for n in (1, 4)]
+    services.submit_file(amana, write_v1(tmp_path / "feb.csv", february))
+    assert (count(amana, contracts), count(amana, borrower_records)) == (4, 4)
+    services.submit_file(amana, write_v1(tmp_path / "b.csv", [v1_row(n) for n in (1, 4)]))
+    with amana.engine.connect() as conn:
+        refs = conn.execute(select(contracts.c.contract_ref).order_by("contract_ref")).all()
+        kept = conn.execute(select(borrower_records.c.person_id)).scalars().all()
+        held = conn.execute(select(persons.c.id).order_by(persons.c.id)).scalars().all()
+    assert [r[0] for r in refs] == ["C00001", "C00004"]
+    assert count(amana, borrower_records) == 2
+    assert sorted(kept) == held  # no person is left without a record
+    with amana.engine.connect() as conn:
+        exported = export_links(conn)  # what `centrale persons export` writes
+    assert exported["customer_ref"].to_list() == ["K00001", "K00004"]
 
 
 def test_months_accumulate_history(amana: App, tmp_path: Path) -> None:
@@ -194,6 +253,18 @@ def test_file_rejected_whole(
     assert reason_part in (report.reason or "")
     assert count(amana, snapshots) == 0
     assert services.submissions(amana)[0].status == "rejected"
+
+
+def test_the_same_file_rejected_twice_is_recorded_once(amana: App, tmp_path: Path) -> None:
+    path = write_v1(tmp_path / "a.csv", [v1_row(1, institution_code="NOPE")])
+    first = services.submit_file(amana, path)
+    again = services.submit_file(amana, path)
+    assert first.status == again.status == "rejected" and again.reason == first.reason
+    assert again.unchanged and again.submission_id == first.submission_id
+    assert count(amana, submissions) == 1
+    services.add_institution(amana, "NOPE", "Nouvelle institution")
+    later = services.submit_file(amana, path)  # once the institution exists: a new attempt
+    assert later.status == "accepted" and later.submission_id != first.submission_id
 
 
 def test_mixed_period_in_a_later_chunk_rolls_back_everything(amana: App, tmp_path: Path) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from centrale.domain.loan import Activity, Frequency, LoanStatus, Product
 
+#: Not a column of the format: where the reader puts a row's first value beyond the header's
+#: columns (a comma left unquoted in a name shifts every later cell), for a rule to report.
+EXTRA_CELLS = "extra_cells"
+
 COLUMNS: tuple[str, ...] = (
     "institution_code",
     "period",

@@ -142,6 +142,11 @@ def submit_file(
         report.accepted = report.rejected = report.rows = 0
         report.problems = []
         with engine.begin() as conn:
+            # The same file refused again for the same reason: nothing new to record.
+            earlier = submissions.same_rejection(conn, sha, error.message) if sha else None
+            if earlier is not None:
+                report.submission_id, report.unchanged = earlier, True
+                return report
             report.submission_id = submissions.add_submission(
                 conn,
                 institution_id=_known_id(conn, report.institution_code),
@@ -229,6 +234,7 @@ def _load(
     period = Period.parse(header.period)
     period_end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
     stage.create()
+    replacing = submissions.current_submission(conn, header.institution_id, header.period)
     loading.clear_month(conn, header.institution_id, header.period)
     with _step(report, "held"):
         delta = Delta(conn, header.institution_id)
@@ -293,6 +299,9 @@ def _load(
         loading.upsert_contracts(conn, contracts_table, header.institution_id)
     with _step(report, "snapshots"):
         loading.write_snapshots(conn, stage, header.institution_id, header.period, sub_id)
+    if replacing is not None:
+        with _step(report, "unreported"):
+            loading.drop_unreported(conn, header.institution_id)
     loading.drop_link_tables(conn)
     submissions.make_current(conn, sub_id, header.institution_id, header.period)
     submissions.finish_submission(

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from centrale.domain.submission_format import COLUMNS
+from centrale.domain.submission_format import COLUMNS, EXTRA_CELLS
 from centrale.errors import InvalidSubmission
 
 _BLOCK = 1 << 22
@@ -198,25 +198,35 @@ def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
             yield _tidy(frame.slice(offset, chunk_rows))
 
 
+#: Cells read beyond the header's columns: a row is reported when one of them has a value.
+_EXTRA_READ = 4
+
+
 def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
     """The file's blocks as string columns; the next block is parsed in a worker thread while
     the caller works on this one (Polars parses without holding the GIL), so reading overlaps
     the load and no more than two blocks are held."""
-    schema = dict.fromkeys(_csv_header(path), pl.String())
+    header = _csv_header(path)
+    extras = [f"_extra_{i}" for i in range(_EXTRA_READ)]
+    schema = dict.fromkeys([*header, *extras], pl.String())
+    # Polars takes the number of fields from a block's first line: a first line of empty
+    # fields as wide as the schema lets rows longer than the header fill the extra columns.
+    lead = b"," * (len(schema) - 1) + b"\n"
     blocks = csv_blocks(path, _CSV_BLOCK)
 
     def parse_next() -> pl.DataFrame | None:
         block = next(blocks, None)
         if block is None:
             return None
-        return pl.read_csv(
-            block,
+        frame = pl.read_csv(
+            lead + block,
             has_header=False,
             schema=schema,
             encoding="utf8",
             truncate_ragged_lines=True,
             empty_string_is_null=True,
-        )
+        ).slice(1)
+        return frame.with_columns(pl.coalesce(extras).alias(EXTRA_CELLS)).drop(extras)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-csv") as worker:
         ahead = worker.submit(parse_next)
@@ -272,7 +282,9 @@ def _with_row(frame: FrameT, first: int = 2) -> FrameT:
 
 def _tidy(chunk: pl.DataFrame) -> pl.DataFrame:
     # Spaces around a value are noise, and a blank cell is an absent value.
+    extra = pl.col(EXTRA_CELLS) if EXTRA_CELLS in chunk.columns else pl.lit(None, pl.String)
     return chunk.select(
         "row",
         *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS],
+        extra.str.strip_chars().replace("", None).alias(EXTRA_CELLS),
     )

@@ -15,6 +15,7 @@ import polars as pl
 from centrale.domain.submission_format import (
     COLUMNS,
     DATE_COLUMNS,
+    EXTRA_CELLS,
     INTEGER_COLUMNS,
     MAX_LENGTHS,
     REQUIRED,
@@ -109,11 +110,29 @@ def _present(column: str) -> pl.Expr:
     return pl.col(column).is_not_null()
 
 
+def _not_in_script(column: str, script: str) -> pl.Expr:
+    """A present value with a letter of another script, or with no letter of `script`
+    (Unicode script names: `Latin`, `Arabic`; marks, spaces and apostrophes are not letters)."""
+    value = pl.col(column)
+    foreign = value.str.contains(rf"[\p{{L}}&&\P{{{script}}}]")
+    return _present(column) & (foreign | ~value.str.contains(rf"\p{{{script}}}"))
+
+
 def row_rules(period_end: date) -> list[Rule]:
     """Every row rule of format v1, for a file whose reporting month ends on `period_end`."""
     rules = [
         Rule(c, "required", pl.col(c).is_null(), "valeur obligatoire manquante") for c in REQUIRED
     ]
+    rules.append(
+        Rule(
+            EXTRA_CELLS,
+            "extra_cells",
+            pl.col(EXTRA_CELLS).is_not_null(),
+            f"est en trop : la ligne a plus de cellules que les {len(COLUMNS)} colonnes de "
+            "l'en-tête, et ses valeurs sont sans doute décalées ; mettez entre guillemets "
+            "toute valeur qui contient une virgule",
+        )
+    )
     for column, limit in MAX_LENGTHS.items():
         rules.append(
             Rule(
@@ -121,6 +140,25 @@ def row_rules(period_end: date) -> list[Rule]:
                 "too_long",
                 pl.col(column).str.len_chars() > limit,
                 f"valeur trop longue ; {limit} caractères au plus",
+            )
+        )
+    for column in ("last_name", "first_name"):
+        rules.append(
+            Rule(
+                column,
+                "not_latin",
+                _not_in_script(column, "Latin"),
+                f"n'est pas en lettres latines ; écrivez ici le nom en lettres latines et sa "
+                f"graphie arabe dans {column}_ar",
+            )
+        )
+        rules.append(
+            Rule(
+                f"{column}_ar",
+                "not_arabic",
+                _not_in_script(f"{column}_ar", "Arabic"),
+                f"n'est pas en lettres arabes ; cette colonne ne prend que la graphie arabe du "
+                f"nom, la graphie latine va dans {column}",
             )
         )
     for column in DATE_COLUMNS:
@@ -220,6 +258,8 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
     >>> validate_chunk(chunk, date(2025, 1, 31)).problems  # doctest: +SKIP
     """
     rules = row_rules(period_end)
+    if EXTRA_CELLS not in chunk.columns:  # a frame built by hand, not by the reader
+        chunk = chunk.with_columns(pl.lit(None, dtype=pl.String).alias(EXTRA_CELLS))
     chunk = parse_columns(chunk)
     flags = chunk.select(
         "row", *[r.broken.fill_null(False).alias(f"_{i}") for i, r in enumerate(rules)]
@@ -251,6 +291,8 @@ def _message(rule: Rule) -> pl.Expr:
     # Column and fix go into the template itself: literal arguments to `pl.format` have made
     # Polars panic on filtered multi-chunk frames.
     where = f"ligne {{}}, colonne « {rule.column} » : "
+    if rule.column == EXTRA_CELLS:
+        where = "ligne {} : "
     if rule.code in _NO_VALUE_CODES:
         return pl.format(where + rule.fix, "row")
     return pl.format(where + "« {} » " + rule.fix, "row", pl.col(rule.column))

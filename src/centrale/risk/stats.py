@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from sqlalchemy import Engine
@@ -32,6 +32,17 @@ class SectorStats:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def empty_json(period: str | None) -> dict[str, Any]:
+    """What `stats --json` prints for a month the registry holds nothing of: the same fields,
+    every figure zero (ratios of nothing are 0, as for `SectorStats`), `period` as asked.
+
+    >>> empty_json(None)["active_borrowers"], empty_json("2025-01")["par30"]
+    (0, 0.0)
+    """
+    zero = {f.name: 0.0 if f.type == "float" else 0 for f in fields(SectorStats)}
+    return {**zero, "period": period}
 
 
 def _ratio(part: int, whole: int) -> float:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
 from centrale.store.delta import CONTRACT_FIELDS, RECORD_FIELDS, SNAPSHOT_FIELDS
+from centrale.store.identity_repo import forget_records
 from centrale.store.staging import Stage, appending
 
 #: What is staged per customer to write (see `delta.Delta.customers`) ...
@@ -176,6 +177,67 @@ def stage_links(conn: Connection, links: pl.DataFrame) -> None:
     with appending(conn) as out:
         out.append("link_results", links.sort("borrower_record_id"))
     conn.execute(text("CREATE UNIQUE INDEX link_results_id ON link_results (borrower_record_id)"))
+
+
+def drop_unreported(conn: Connection, institution_id: int) -> int:
+    """After a corrected file replaced a month: drop the institution's contracts that no month
+    reports any more, then its borrower records that no contract or snapshot names, with
+    their identity rows and the persons left without a record. Returns the records dropped.
+
+    Only a replacement can leave them (every other load adds a snapshot to each contract it
+    writes), so a normal load never pays for these anti-joins.
+    """
+    i = {"i": institution_id}
+    conn.execute(
+        text(
+            "DELETE FROM contracts WHERE institution_id = :i AND NOT EXISTS "
+            "(SELECT 1 FROM snapshots s WHERE s.contract_id = contracts.id)"
+        ),
+        i,
+    )
+    # What still names a record, gathered once into indexed temporary tables: a probe per
+    # record then, on both backends, instead of a scan of the snapshots per record.
+    for table, query in (
+        (
+            "named_refs",
+            "SELECT DISTINCT customer_ref AS ref FROM contracts WHERE institution_id = :i",
+        ),
+        (
+            "named_ids",
+            "SELECT DISTINCT borrower_record_id AS ref FROM snapshots WHERE institution_id = :i",
+        ),
+    ):
+        conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        conn.execute(text(f"CREATE TEMPORARY TABLE {table} AS {query}"), i)
+        conn.execute(text(f"CREATE INDEX {table}_ref ON {table} (ref)"))
+    orphans = conn.execute(
+        text(
+            "SELECT b.id, b.person_id FROM borrower_records b WHERE b.institution_id = :i "
+            "AND NOT EXISTS (SELECT 1 FROM named_refs n WHERE n.ref = b.customer_ref) "
+            "AND NOT EXISTS (SELECT 1 FROM named_ids n WHERE n.ref = b.id)"
+        ),
+        i,
+    ).all()
+    for table in ("named_refs", "named_ids"):
+        conn.execute(text(f"DROP TABLE {table}"))
+    if not orphans:
+        return 0
+    record_ids = [int(row[0]) for row in orphans]
+    person_ids = sorted({int(row[1]) for row in orphans if row[1] is not None})
+    forget_records(conn, record_ids)
+    create_temp_table(conn, "unreported", {"id": pl.Int64()})
+    insert_frame(conn, "unreported", pl.DataFrame({"id": record_ids}, schema={"id": pl.Int64}))
+    conn.execute(text("DELETE FROM borrower_records WHERE id IN (SELECT id FROM unreported)"))
+    conn.execute(text("DROP TABLE unreported"))
+    for start in range(0, len(person_ids), 500):
+        ids = ", ".join(str(p) for p in person_ids[start : start + 500])
+        conn.execute(
+            text(
+                f"DELETE FROM persons WHERE id IN ({ids}) AND NOT EXISTS "
+                "(SELECT 1 FROM borrower_records b WHERE b.person_id = persons.id)"
+            )
+        )
+    return len(record_ids)
 
 
 def drop_link_tables(conn: Connection) -> None:

@@ -45,6 +45,19 @@ def current_submission(conn: Connection, institution: int, period: str) -> Submi
     return SubmissionRow(**row._mapping) if row else None
 
 
+def same_rejection(conn: Connection, file_sha256: str, reason: str) -> int | None:
+    """The latest submission of this very file, when it was rejected whole for this reason."""
+    row = conn.execute(
+        select(submissions.c.id, submissions.c.status, submissions.c.reason)
+        .where(submissions.c.file_sha256 == file_sha256)
+        .order_by(submissions.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.status != "rejected" or row.reason != reason:
+        return None
+    return int(row.id)
+
+
 def add_submission(conn: Connection, **values: Any) -> int:
     result = conn.execute(insert(submissions).values(**values).returning(submissions.c.id))
     return int(result.scalar_one())
