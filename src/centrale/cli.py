@@ -14,6 +14,7 @@ from rich.table import Table
 from centrale import services
 from centrale.bootstrap import App, bootstrap
 from centrale.cli_format import (
+    database_shown,
     print_barometer,
     print_report,
     progress_bar,
@@ -43,7 +44,7 @@ def open_app(migrate: bool = True) -> App:
 def init() -> None:
     """Crée la base de données ou la met à jour."""
     registry = open_app()
-    console.print(f"Base prête : {registry.settings.database_url}")
+    console.print(f"Base prête : {database_shown(registry.settings.database_url)}")
     registry.close()
 
 

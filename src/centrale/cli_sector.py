@@ -10,7 +10,13 @@ import typer
 
 from centrale import services
 from centrale.bootstrap import bootstrap
-from centrale.cli_format import print_barometer, progress_bar, rows_in_file, thousands
+from centrale.cli_format import (
+    database_shown,
+    print_barometer,
+    progress_bar,
+    rows_in_file,
+    thousands,
+)
 from centrale.errors import CentraleError
 from centrale.terminal import console, handle_errors
 
@@ -88,7 +94,7 @@ def demo() -> None:
         f"{thousands(rejected)} rejetées (problèmes consignés, voir `centrale submissions list`)."
     )
     print_barometer(console, services.sector_stats(registry))
-    console.print(f"Base de données : {settings.database_url}")
+    console.print(f"Base de données : {database_shown(settings.database_url)}")
     console.print(f"Fichiers du secteur : {settings.synth_dir.resolve()}")
     console.print(f"Durée : {time.monotonic() - started:.0f} s")
 

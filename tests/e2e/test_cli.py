@@ -162,3 +162,6 @@ def test_init_institutions_synth_and_demo(
     ):
         assert line in shown.output
     assert f"Base de données : {database_url}" in shown.output
+    if database_url.startswith("sqlite:///"):  # where the file is, not a relative URL
+        path = Path(database_url.removeprefix("sqlite:///")).resolve()
+        assert f"(fichier {path})" in shown.output.replace("\n", "")
