@@ -255,6 +255,23 @@ def test_file_rejected_whole(
     assert services.submissions(amana)[0].status == "rejected"
 
 
+def test_a_record_an_earlier_month_names_stays_after_a_correction(
+    amana: App, tmp_path: Path
+) -> None:
+    """Contract 1 passed from client K00001 to K00002 in February: no contract names K00001
+    any more, but January's snapshot does, so correcting February keeps it."""
+    services.submit_file(amana, write_v1(tmp_path / "jan.csv", [v1_row(1)]))
+    moved = {"period": "2025-02", "customer_ref": "K00002"}
+    services.submit_file(amana, write_v1(tmp_path / "feb.csv", [v1_row(1, **moved)]))
+    corrected = [v1_row(1, outstanding="4000", **moved)]
+    report = services.submit_file(amana, write_v1(tmp_path / "feb2.csv", corrected))
+    assert report.status == "accepted" and not report.unchanged
+    with amana.engine.connect() as conn:
+        refs = conn.execute(select(borrower_records.c.customer_ref)).scalars().all()
+    assert sorted(refs) == ["K00001", "K00002"]
+    assert count(amana, snapshots) == 2
+
+
 def test_the_same_file_rejected_twice_is_recorded_once(amana: App, tmp_path: Path) -> None:
     path = write_v1(tmp_path / "a.csv", [v1_row(1, institution_code="NOPE")])
     first = services.submit_file(amana, path)

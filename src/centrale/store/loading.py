@@ -187,57 +187,80 @@ def drop_unreported(conn: Connection, institution_id: int) -> int:
     Only a replacement can leave them (every other load adds a snapshot to each contract it
     writes), so a normal load never pays for these anti-joins.
     """
-    i = {"i": institution_id}
     conn.execute(
         text(
             "DELETE FROM contracts WHERE institution_id = :i AND NOT EXISTS "
             "(SELECT 1 FROM snapshots s WHERE s.contract_id = contracts.id)"
         ),
-        i,
+        {"i": institution_id},
     )
-    # What still names a record, gathered once into indexed temporary tables: a probe per
-    # record then, on both backends, instead of a scan of the snapshots per record.
-    for table, query in (
-        (
-            "named_refs",
-            "SELECT DISTINCT customer_ref AS ref FROM contracts WHERE institution_id = :i",
-        ),
-        (
-            "named_ids",
-            "SELECT DISTINCT borrower_record_id AS ref FROM snapshots WHERE institution_id = :i",
-        ),
-    ):
-        conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
-        conn.execute(text(f"CREATE TEMPORARY TABLE {table} AS {query}"), i)
-        conn.execute(text(f"CREATE INDEX {table}_ref ON {table} (ref)"))
-    orphans = conn.execute(
-        text(
-            "SELECT b.id, b.person_id FROM borrower_records b WHERE b.institution_id = :i "
-            "AND NOT EXISTS (SELECT 1 FROM named_refs n WHERE n.ref = b.customer_ref) "
-            "AND NOT EXISTS (SELECT 1 FROM named_ids n WHERE n.ref = b.id)"
-        ),
-        i,
-    ).all()
-    for table in ("named_refs", "named_ids"):
-        conn.execute(text(f"DROP TABLE {table}"))
+    orphans = _unreported_records(conn, institution_id)
     if not orphans:
         return 0
-    record_ids = [int(row[0]) for row in orphans]
-    person_ids = sorted({int(row[1]) for row in orphans if row[1] is not None})
+    record_ids = [record for record, _ in orphans]
     forget_records(conn, record_ids)
-    create_temp_table(conn, "unreported", {"id": pl.Int64()})
-    insert_frame(conn, "unreported", pl.DataFrame({"id": record_ids}, schema={"id": pl.Int64}))
+    _id_table(conn, "unreported", record_ids)
     conn.execute(text("DELETE FROM borrower_records WHERE id IN (SELECT id FROM unreported)"))
     conn.execute(text("DROP TABLE unreported"))
+    person_ids = sorted({person for _, person in orphans if person is not None})
     for start in range(0, len(person_ids), 500):
-        ids = ", ".join(str(p) for p in person_ids[start : start + 500])
+        listed = ", ".join(str(p) for p in person_ids[start : start + 500])
         conn.execute(
             text(
-                f"DELETE FROM persons WHERE id IN ({ids}) AND NOT EXISTS "
+                f"DELETE FROM persons WHERE id IN ({listed}) AND NOT EXISTS "
                 "(SELECT 1 FROM borrower_records b WHERE b.person_id = persons.id)"
             )
         )
     return len(record_ids)
+
+
+def _unreported_records(conn: Connection, institution_id: int) -> list[tuple[int, int | None]]:
+    """(record id, person id) of the institution's records that no contract or snapshot
+    names.
+
+    The customers its contracts name go once into an indexed temporary table, for a probe
+    per record on both backends. The records no contract names are few: only they are looked
+    for among the snapshots, in one pass over the institution's.
+    """
+    i = {"i": institution_id}
+    conn.execute(text("DROP TABLE IF EXISTS named_refs"))
+    conn.execute(
+        text(
+            "CREATE TEMPORARY TABLE named_refs AS SELECT DISTINCT customer_ref AS ref "
+            "FROM contracts WHERE institution_id = :i"
+        ),
+        i,
+    )
+    conn.execute(text("CREATE INDEX named_refs_ref ON named_refs (ref)"))
+    unnamed = [
+        (int(row[0]), None if row[1] is None else int(row[1]))
+        for row in conn.execute(
+            text(
+                "SELECT b.id, b.person_id FROM borrower_records b WHERE b.institution_id = :i "
+                "AND NOT EXISTS (SELECT 1 FROM named_refs n WHERE n.ref = b.customer_ref)"
+            ),
+            i,
+        )
+    ]
+    conn.execute(text("DROP TABLE named_refs"))
+    if not unnamed:
+        return []
+    _id_table(conn, "unnamed", [record for record, _ in unnamed])
+    in_snapshots = conn.execute(
+        text(
+            "SELECT DISTINCT s.borrower_record_id FROM snapshots s "
+            "WHERE s.institution_id = :i AND s.borrower_record_id IN (SELECT id FROM unnamed)"
+        ),
+        i,
+    )
+    named = {int(row[0]) for row in in_snapshots}
+    conn.execute(text("DROP TABLE unnamed"))
+    return [(record, person) for record, person in unnamed if record not in named]
+
+
+def _id_table(conn: Connection, name: str, ids: list[int]) -> None:
+    create_temp_table(conn, name, {"id": pl.Int64()})
+    insert_frame(conn, name, pl.DataFrame({"id": ids}, schema={"id": pl.Int64}))
 
 
 def drop_link_tables(conn: Connection) -> None:
