@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from centrale import services
 from centrale.bootstrap import App
 from centrale.store.identity_repo import export_links
+from centrale.store.identity_tables import identity_features, identity_links
 from centrale.store.tables import borrower_records, contracts, persons, snapshots, submissions
 from support.v1 import v1_row, v1_text, write_v1
 
@@ -132,9 +133,10 @@ def test_names_in_the_wrong_script_are_reported(amana: App, tmp_path: Path) -> N
         v1_row(2, last_name="العمراني"),  # Arabic in the Latin column
         v1_row(3, first_name_ar="Fatima"),  # Latin in the Arabic column
         v1_row(4, last_name="M'Hamed", last_name_ar="مُحَمَّد"),  # apostrophe, harakat: fine
+        v1_row(5, last_name="Oʼhamid", first_name_ar="محمـد"),  # modifier apostrophe, tatweel
     ]
     report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
-    assert (report.accepted, report.rejected) == (2, 2)
+    assert (report.accepted, report.rejected) == (3, 2)
     found = {(p["row"], p["column"], p["code"], p["value"]) for p in report.problems}
     assert found == {
         (3, "last_name", "not_latin", "العمراني"),
@@ -198,7 +200,8 @@ def test_a_corrected_month_drops_what_only_the_replaced_file_reported(
     amana: App, tmp_path: Path
 ) -> None:
     """Contracts 2 and 3 and their clients were only in the file that the correction
-    replaces: they go, with their persons; contract 4, which February reports, stays."""
+    replaces: they go, with their identity rows; contract 4, which February reports, stays.
+    Persons stay (a concurrent load may be linking to one), in no export."""
     services.submit_file(amana, write_v1(tmp_path / "a.csv", [v1_row(n) for n in (1, 2, 3)]))
     february = [v1_row(n, period="2025-02") for n in (1, 4)]
     services.submit_file(amana, write_v1(tmp_path / "feb.csv", february))
@@ -206,11 +209,10 @@ def test_a_corrected_month_drops_what_only_the_replaced_file_reported(
     services.submit_file(amana, write_v1(tmp_path / "b.csv", [v1_row(n) for n in (1, 4)]))
     with amana.engine.connect() as conn:
         refs = conn.execute(select(contracts.c.contract_ref).order_by("contract_ref")).all()
-        kept = conn.execute(select(borrower_records.c.person_id)).scalars().all()
-        held = conn.execute(select(persons.c.id).order_by(persons.c.id)).scalars().all()
+        features = conn.execute(select(identity_features.c.borrower_record_id)).all()
     assert [r[0] for r in refs] == ["C00001", "C00004"]
-    assert count(amana, borrower_records) == 2
-    assert sorted(kept) == held  # no person is left without a record
+    assert count(amana, borrower_records) == 2 and len(features) == 2
+    assert count(amana, persons) == 4
     with amana.engine.connect() as conn:
         exported = export_links(conn)  # what `centrale persons export` writes
     assert exported["customer_ref"].to_list() == ["K00001", "K00004"]
@@ -253,6 +255,20 @@ def test_file_rejected_whole(
     assert reason_part in (report.reason or "")
     assert count(amana, snapshots) == 0
     assert services.submissions(amana)[0].status == "rejected"
+
+
+def test_evidence_forgets_a_dropped_record_it_matched(amana: App, tmp_path: Path) -> None:
+    """K00003 is K00002's person at another branch and was linked by matching it: once a
+    correction drops K00002, K00003's evidence no longer names it (SQLite reuses ids)."""
+    same = {k: v1_row(2)[k] for k in ("cin", "last_name", "first_name", "birth_date", "phone")}
+    rows = [v1_row(1), v1_row(2), v1_row(3, **same)]
+    services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    services.submit_file(amana, write_v1(tmp_path / "b.csv", [rows[0], rows[2]]))
+    with amana.engine.connect() as conn:
+        matched = conn.execute(select(identity_links.c.matched_record_id)).scalars().all()
+        ids = set(conn.execute(select(borrower_records.c.id)).scalars().all())
+    assert len(ids) == 2
+    assert all(m is None or m in ids for m in matched)
 
 
 def test_a_record_an_earlier_month_names_stays_after_a_correction(
@@ -300,6 +316,15 @@ def test_wrong_header_is_named(amana: App, tmp_path: Path) -> None:
     report = services.submit_file(amana, path)
     assert report.status == "rejected"
     assert "birth_date" in (report.reason or "") and "date_naissance" in (report.reason or "")
+
+
+def test_a_header_ending_in_a_comma_is_named(amana: App, tmp_path: Path) -> None:
+    lines = v1_text([v1_row(1)]).splitlines()
+    path = tmp_path / "a.csv"
+    path.write_text(lines[0] + ",\n" + lines[1] + ",\n", encoding="utf-8")
+    report = services.submit_file(amana, path)
+    assert report.status == "rejected"
+    assert "colonnes inconnues : (sans nom : virgule en fin de ligne ?)" in report.reason
 
 
 def test_windows_1256_is_rejected_with_its_name(amana: App, tmp_path: Path) -> None:

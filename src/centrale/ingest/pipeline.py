@@ -143,7 +143,11 @@ def submit_file(
         report.problems = []
         with engine.begin() as conn:
             # The same file refused again for the same reason: nothing new to record.
-            earlier = submissions.same_rejection(conn, sha, error.message) if sha else None
+            earlier = (
+                submissions.same_rejection(conn, sha, report.institution_code, error.message)
+                if sha
+                else None
+            )
             if earlier is not None:
                 report.submission_id, report.unchanged = earlier, True
                 return report

@@ -146,7 +146,8 @@ def guess_encoding(sample: bytes) -> tuple[str, str]:
 
 def check_header(header: list[str], display: str) -> None:
     missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
+    # A column without a name is most often a comma left at the end of the header line.
+    unknown = [c or "(sans nom : virgule en fin de ligne ?)" for c in header if c not in COLUMNS]
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if not (missing or unknown or duplicated):
         return

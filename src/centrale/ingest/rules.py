@@ -112,9 +112,10 @@ def _present(column: str) -> pl.Expr:
 
 def _not_in_script(column: str, script: str) -> pl.Expr:
     """A present value with a letter of another script, or with no letter of `script`
-    (Unicode script names: `Latin`, `Arabic`; marks, spaces and apostrophes are not letters)."""
+    (Unicode script names: `Latin`, `Arabic`). Marks are not letters, and letters common to
+    several scripts (the tatweel of `محمـد`, the modifier apostrophe of `Oʼ`) belong to all."""
     value = pl.col(column)
-    foreign = value.str.contains(rf"[\p{{L}}&&\P{{{script}}}]")
+    foreign = value.str.contains(rf"[\p{{L}}&&\P{{{script}}}&&\P{{Common}}]")
     return _present(column) & (foreign | ~value.str.contains(rf"\p{{{script}}}"))
 
 

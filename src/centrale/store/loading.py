@@ -182,10 +182,12 @@ def stage_links(conn: Connection, links: pl.DataFrame) -> None:
 def drop_unreported(conn: Connection, institution_id: int) -> int:
     """After a corrected file replaced a month: drop the institution's contracts that no month
     reports any more, then its borrower records that no contract or snapshot names, with
-    their identity rows and the persons left without a record. Returns the records dropped.
+    their identity rows. Returns the records dropped.
 
     Only a replacement can leave them (every other load adds a snapshot to each contract it
-    writes), so a normal load never pays for these anti-joins.
+    writes), so a normal load never pays for these anti-joins. Persons stay, even without a
+    record: a concurrent load may be linking a record to one (there is no foreign key to
+    stop it), and a person without records appears in no report or export.
     """
     conn.execute(
         text(
@@ -194,33 +196,31 @@ def drop_unreported(conn: Connection, institution_id: int) -> int:
         ),
         {"i": institution_id},
     )
-    orphans = _unreported_records(conn, institution_id)
-    if not orphans:
+    record_ids = _unreported_records(conn, institution_id)
+    if not record_ids:
         return 0
-    record_ids = [record for record, _ in orphans]
     forget_records(conn, record_ids)
     _id_table(conn, "unreported", record_ids)
     conn.execute(text("DELETE FROM borrower_records WHERE id IN (SELECT id FROM unreported)"))
-    conn.execute(text("DROP TABLE unreported"))
-    person_ids = sorted({person for _, person in orphans if person is not None})
-    for start in range(0, len(person_ids), 500):
-        listed = ", ".join(str(p) for p in person_ids[start : start + 500])
-        conn.execute(
-            text(
-                f"DELETE FROM persons WHERE id IN ({listed}) AND NOT EXISTS "
-                "(SELECT 1 FROM borrower_records b WHERE b.person_id = persons.id)"
-            )
+    # Other records' evidence may name a dropped one as the record they matched; SQLite
+    # hands its id out again later, so the evidence forgets it instead of misleading.
+    conn.execute(
+        text(
+            "UPDATE identity_links SET matched_record_id = NULL "
+            "WHERE matched_record_id IN (SELECT id FROM unreported)"
         )
+    )
+    conn.execute(text("DROP TABLE unreported"))
     return len(record_ids)
 
 
-def _unreported_records(conn: Connection, institution_id: int) -> list[tuple[int, int | None]]:
-    """(record id, person id) of the institution's records that no contract or snapshot
-    names.
+def _unreported_records(conn: Connection, institution_id: int) -> list[int]:
+    """Ids of the institution's records that no contract or snapshot names.
 
     The customers its contracts name go once into an indexed temporary table, for a probe
     per record on both backends. The records no contract names are few: only they are looked
-    for among the snapshots, in one pass over the institution's.
+    for among the snapshots, in one pass over the institution's months (through the index
+    on period and institution).
     """
     i = {"i": institution_id}
     conn.execute(text("DROP TABLE IF EXISTS named_refs"))
@@ -233,10 +233,10 @@ def _unreported_records(conn: Connection, institution_id: int) -> list[tuple[int
     )
     conn.execute(text("CREATE INDEX named_refs_ref ON named_refs (ref)"))
     unnamed = [
-        (int(row[0]), None if row[1] is None else int(row[1]))
+        int(row[0])
         for row in conn.execute(
             text(
-                "SELECT b.id, b.person_id FROM borrower_records b WHERE b.institution_id = :i "
+                "SELECT b.id FROM borrower_records b WHERE b.institution_id = :i "
                 "AND NOT EXISTS (SELECT 1 FROM named_refs n WHERE n.ref = b.customer_ref)"
             ),
             i,
@@ -245,17 +245,19 @@ def _unreported_records(conn: Connection, institution_id: int) -> list[tuple[int
     conn.execute(text("DROP TABLE named_refs"))
     if not unnamed:
         return []
-    _id_table(conn, "unnamed", [record for record, _ in unnamed])
+    _id_table(conn, "unnamed", unnamed)
     in_snapshots = conn.execute(
         text(
             "SELECT DISTINCT s.borrower_record_id FROM snapshots s "
-            "WHERE s.institution_id = :i AND s.borrower_record_id IN (SELECT id FROM unnamed)"
+            "WHERE s.period IN (SELECT DISTINCT period FROM submissions "
+            "WHERE institution_id = :i AND is_current) "
+            "AND s.institution_id = :i AND s.borrower_record_id IN (SELECT id FROM unnamed)"
         ),
         i,
     )
     named = {int(row[0]) for row in in_snapshots}
     conn.execute(text("DROP TABLE unnamed"))
-    return [(record, person) for record, person in unnamed if record not in named]
+    return [record for record in unnamed if record not in named]
 
 
 def _id_table(conn: Connection, name: str, ids: list[int]) -> None:

@@ -58,6 +58,9 @@ class _Files:
         schema = path.stem
         conn.exec_driver_sql(f"ATTACH DATABASE '{path}' AS {schema}")
         self.attached.append(schema)
+        # No rollback journal for a file a crash deletes (the in-database resolver updates
+        # the stage); its sync level cannot change inside the transaction.
+        conn.exec_driver_sql(f"PRAGMA {schema}.journal_mode = OFF")
         return schema
 
 
@@ -119,10 +122,17 @@ class Stage:
         if self._files is None:
             return
         self._conn.info.pop(_FILES, None)
-        for schema in self._files.attached:
-            self._conn.exec_driver_sql(f"DETACH DATABASE {schema}")
-        self._conn.commit()
-        shutil.rmtree(self._files.dir, ignore_errors=True)
+        try:
+            for schema in self._files.attached:
+                self._conn.exec_driver_sql(f"DETACH DATABASE {schema}")
+            self._conn.commit()
+        except Exception:
+            # A file still attached would make the pooled connection refuse the next load's
+            # (same schema name): it is discarded instead, and the error that brought us
+            # here is not masked.
+            self._conn.invalidate()
+        finally:
+            shutil.rmtree(self._files.dir, ignore_errors=True)
 
 
 class Appender:
@@ -132,9 +142,9 @@ class Appender:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        files: _Files | None = None if is_postgres(conn) else conn.info.get(_FILES)
-        self._files = files
-        self._path = files.new() if files is not None else None
+        self._files: _Files | None = None if is_postgres(conn) else conn.info.get(_FILES)
+        self._path: Path | None = None  # taken at the first rows: an empty block uses none
+        self._direct = self._files is None
         self._writer: Any = None
         # Each table's columns, in the order the tables were first given.
         self._columns: dict[str, list[str]] = {}
@@ -142,11 +152,15 @@ class Appender:
     def append(self, table: str, rows: pl.DataFrame) -> None:
         if rows.is_empty():
             return
-        if self._path is None:
+        if self._writer is None and not self._direct:
+            assert self._files is not None
+            self._path = self._files.new()
+            self._direct = self._path is None  # as many files attached as may be
+            if self._path is not None:
+                self._writer = _open_writer(self._path)
+        if self._direct:
             insert_frame(self._conn, table, rows)
             return
-        if self._writer is None:
-            self._writer = _open_writer(self._path)
         mode = "append" if table in self._columns else "create"
         known = self._columns.setdefault(table, rows.columns)
         if rows.columns != known:

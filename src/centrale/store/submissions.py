@@ -45,11 +45,17 @@ def current_submission(conn: Connection, institution: int, period: str) -> Submi
     return SubmissionRow(**row._mapping) if row else None
 
 
-def same_rejection(conn: Connection, file_sha256: str, reason: str) -> int | None:
-    """The latest submission of this very file, when it was rejected whole for this reason."""
+def same_rejection(
+    conn: Connection, file_sha256: str, institution_code: str | None, reason: str
+) -> int | None:
+    """The latest submission of this very file by this institution (as the file says), when
+    it was rejected whole for this reason."""
     row = conn.execute(
         select(submissions.c.id, submissions.c.status, submissions.c.reason)
-        .where(submissions.c.file_sha256 == file_sha256)
+        .where(
+            submissions.c.file_sha256 == file_sha256,
+            submissions.c.institution_code.is_not_distinct_from(institution_code),
+        )
         .order_by(submissions.c.id.desc())
         .limit(1)
     ).first()
