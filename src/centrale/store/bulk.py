@@ -40,6 +40,13 @@ def create_temp_table(conn: Connection, name: str, schema: Mapping[str, pl.DataT
     conn.execute(text(f"CREATE TEMPORARY TABLE {name} ({columns})"))
 
 
+def id_table(conn: Connection, name: str, ids: Sequence[int]) -> None:
+    """A temporary table `name` of one `id` column holding `ids`: a set to join to, where a
+    long `IN` list would be one parameter per id."""
+    create_temp_table(conn, name, {"id": pl.Int64()})
+    insert_frame(conn, name, pl.DataFrame({"id": ids}, schema={"id": pl.Int64}))
+
+
 def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
     """Append a frame to a table whose columns carry the frame's names."""
     if frame.is_empty():

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, 
 from centrale.store.bulk import (
     IdBlock,
     create_temp_table,
+    id_table,
     indexes_set_aside,
     insert_frame,
     is_postgres,
@@ -152,8 +153,7 @@ def forget_records(conn: Connection, record_ids: Sequence[int]) -> None:
     """Drop the identity rows of records about to be linked again: one statement per table."""
     if not record_ids:
         return
-    create_temp_table(conn, "forget_ids", {"id": pl.Int64()})
-    insert_frame(conn, "forget_ids", pl.DataFrame({"id": record_ids}, schema={"id": pl.Int64}))
+    id_table(conn, "forget_ids", record_ids)
     for table in ("identity_features", "identity_cin_keys", "identity_links"):
         conn.execute(
             text(f"DELETE FROM {table} WHERE borrower_record_id IN (SELECT id FROM forget_ids)")

@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from centrale.identity.seam import RECORD_SCHEMA
-from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
+from centrale.store.bulk import create_temp_table, id_table, insert_frame, is_postgres
 from centrale.store.delta import CONTRACT_FIELDS, RECORD_FIELDS, SNAPSHOT_FIELDS
 from centrale.store.identity_repo import forget_records
 from centrale.store.staging import Stage, appending
@@ -200,7 +200,7 @@ def drop_unreported(conn: Connection, institution_id: int) -> int:
     if not record_ids:
         return 0
     forget_records(conn, record_ids)
-    _id_table(conn, "unreported", record_ids)
+    id_table(conn, "unreported", record_ids)
     conn.execute(text("DELETE FROM borrower_records WHERE id IN (SELECT id FROM unreported)"))
     # Other records' evidence may name a dropped one as the record they matched; SQLite
     # hands its id out again later, so the evidence forgets it instead of misleading.
@@ -245,7 +245,7 @@ def _unreported_records(conn: Connection, institution_id: int) -> list[int]:
     conn.execute(text("DROP TABLE named_refs"))
     if not unnamed:
         return []
-    _id_table(conn, "unnamed", unnamed)
+    id_table(conn, "unnamed", unnamed)
     in_snapshots = conn.execute(
         text(
             "SELECT DISTINCT s.borrower_record_id FROM snapshots s "
@@ -258,11 +258,6 @@ def _unreported_records(conn: Connection, institution_id: int) -> list[int]:
     named = {int(row[0]) for row in in_snapshots}
     conn.execute(text("DROP TABLE unnamed"))
     return [record for record in unnamed if record not in named]
-
-
-def _id_table(conn: Connection, name: str, ids: list[int]) -> None:
-    create_temp_table(conn, name, {"id": pl.Int64()})
-    insert_frame(conn, name, pl.DataFrame({"id": ids}, schema={"id": pl.Int64}))
 
 
 def drop_link_tables(conn: Connection) -> None:
