@@ -64,7 +64,7 @@ def test_a_settled_month_writes_only_the_new_and_the_changed(app: App, tmp_path:
     valid = _valid(rows)
     assert valid.height == 5
     with app.engine.begin() as conn:
-        delta = Delta(conn, 1)
+        delta = Delta(conn, 1, "2025-02")
         customers = delta.customers(_customers(valid)).sort("customer_ref")
         written, month = delta.contracts(valid)
     assert customers.select("customer_ref", "is_new", "to_link").rows() == [
@@ -130,7 +130,7 @@ def test_records_without_fingerprints_or_person_are_written_again(app: App, tmp_
         )
     valid = _valid(_february())
     with app.engine.begin() as conn:
-        delta = Delta(conn, 1)
+        delta = Delta(conn, 1, "2025-02")
         customers = delta.customers(_customers(valid)).sort("customer_ref")
         written, _ = delta.contracts(valid)
     assert customers.select("customer_ref", "to_link").rows() == [

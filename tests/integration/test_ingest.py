@@ -288,6 +288,33 @@ def test_a_record_an_earlier_month_names_stays_after_a_correction(
     assert count(amana, snapshots) == 2
 
 
+def test_correcting_an_earlier_month_keeps_what_a_later_month_reported(
+    amana: App, tmp_path: Path
+) -> None:
+    """February restructured contract 1 and gave K00001 a new phone: a corrected January
+    rewrites January's history only. Contract 2, which February does not report, takes the
+    correction's terms."""
+    services.submit_file(amana, write_v1(tmp_path / "jan.csv", [v1_row(1), v1_row(2)]))
+    later = {"period": "2025-02", "installment": "600", "phone": "0677777777"}
+    services.submit_file(amana, write_v1(tmp_path / "feb.csv", [v1_row(1, **later)]))
+    corrected = [v1_row(1, outstanding="5000"), v1_row(2, installment="800")]
+    report = services.submit_file(amana, write_v1(tmp_path / "jan2.csv", corrected))
+    assert report.status == "accepted" and not report.unchanged
+    with amana.engine.connect() as conn:
+        terms = dict(conn.execute(select(contracts.c.contract_ref, contracts.c.installment)).all())
+        phones = dict(
+            conn.execute(select(borrower_records.c.customer_ref, borrower_records.c.phone)).all()
+        )
+        january = conn.execute(
+            select(snapshots.c.outstanding)
+            .join(contracts, contracts.c.id == snapshots.c.contract_id)
+            .where(snapshots.c.period == "2025-01", contracts.c.contract_ref == "C00001")
+        ).scalar_one()
+    assert terms == {"C00001": 600, "C00002": 800}
+    assert phones["K00001"] == "+212677777777"
+    assert january == 5000
+
+
 def test_the_same_file_rejected_twice_is_recorded_once(amana: App, tmp_path: Path) -> None:
     path = write_v1(tmp_path / "a.csv", [v1_row(1, institution_code="NOPE")])
     first = services.submit_file(amana, path)

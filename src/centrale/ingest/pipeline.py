@@ -241,7 +241,7 @@ def _load(
     replacing = submissions.current_submission(conn, header.institution_id, header.period)
     loading.clear_month(conn, header.institution_id, header.period)
     with _step(report, "held"):
-        delta = Delta(conn, header.institution_id)
+        delta = Delta(conn, header.institution_id, header.period)
     seen = pl.Series("contract_ref", [], dtype=pl.String)
     customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []

@@ -22,6 +22,8 @@ import polars as pl
 import polars_hash as plh
 from sqlalchemy import Connection
 
+from centrale.domain.period import is_period
+
 from centrale.store.bulk import IdBlock, is_postgres, read_columns
 
 #: Fields of a borrower record that identify its person: a change means linking again.
@@ -95,7 +97,7 @@ class Delta:
     took the lock that keeps the ids after the largest free (see `IdBlock`).
     """
 
-    def __init__(self, conn: Connection, institution_id: int) -> None:
+    def __init__(self, conn: Connection, institution_id: int, period: str) -> None:
         hint = "" if is_postgres(conn) else " NOT INDEXED"  # a scan beats 1M rowid lookups
         where = f"WHERE institution_id = {int(institution_id)}"
         self._records = read_columns(
@@ -110,6 +112,19 @@ class Delta:
             f"SELECT contract_ref, id, coalesce(terms_hash, 0) FROM contracts{hint} {where}",
             _HELD_CONTRACTS,
         )
+        # A file for an earlier month than the institution's latest (a correction, a late
+        # month) reports its history, not its customers' and contracts' current state: what
+        # a later month reported of them stays. Only such files find rows here.
+        if not is_period(period):  # it is inlined in the SQL
+            raise ValueError(f"not a period: {period!r}")
+        later = read_columns(
+            conn,
+            f"SELECT contract_id, borrower_record_id FROM snapshots WHERE period > '{period}' "
+            f"AND institution_id = {int(institution_id)}",
+            {"contract_id": pl.Int64(), "borrower_record_id": pl.Int64()},
+        )
+        self._later_contracts = later["contract_id"].unique()
+        self._later_records = later["borrower_record_id"].unique()
         # customer_ref -> borrower record id, for the records held and those new in the file.
         self._record_ids = self._records.select("customer_ref", "id")
         self._new_record_ids = IdBlock(conn, "borrower_records")
@@ -131,7 +146,8 @@ class Delta:
             .alias("to_link"),
         )
         frame = frame.filter(
-            pl.col("to_link") | (pl.col("record_hash") != pl.col("held_record")).fill_null(True)
+            pl.col("to_link") | (pl.col("record_hash") != pl.col("held_record")).fill_null(True),
+            ~pl.col("id").is_in(self._later_records.implode()).fill_null(False),
         ).drop("held_identity", "held_record")
         new = frame.filter("is_new")
         ids = self._new_record_ids.take(new.height)
@@ -150,7 +166,8 @@ class Delta:
             pl.col("held_terms").is_null().alias("is_new")
         )
         to_write = frame.filter(
-            pl.col("is_new") | (pl.col("terms_hash") != pl.col("held_terms")).fill_null(True)
+            pl.col("is_new") | (pl.col("terms_hash") != pl.col("held_terms")).fill_null(True),
+            ~pl.col("id").is_in(self._later_contracts.implode()).fill_null(False),
         ).select("id", "is_new", "contract_ref", *CONTRACT_FIELDS, "terms_hash")
         snapshots = frame.join(
             self._record_ids.rename({"id": "borrower_record_id"}), on="customer_ref", how="left"
