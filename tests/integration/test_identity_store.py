@@ -198,6 +198,9 @@ def test_batch_linking_joins_records_across_institutions(linked) -> None:
         "gender",
         "region",
     }
+    # A record that founded its person was compared with nothing: no levels to keep.
+    founders = [e for e in evidence if e["decided_by"] == "new_person"]
+    assert founders and all(e["levels"] is None for e in founders)
 
 
 def test_show_explains_the_link_with_fields_that_agreed(linked) -> None:

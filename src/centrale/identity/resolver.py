@@ -188,13 +188,18 @@ class _Evidence:
         matched_id = np.full(len(rows), -1, dtype=np.int64)
         matched_id[from_registry] = self.registry_ids[matched[from_registry]]
         matched_id[from_new] = all_ids.to_numpy()[matched[from_new]]
+        # A record that founds a person was compared with nothing: its levels would all be
+        # "absent", the largest column of a first load for nothing that `persons show` tells.
+        paired = np.flatnonzero(source != "")
+        levels = pl.Series("levels", [None] * len(rows), dtype=pl.String)
+        levels = levels.scatter(paired, levels_json(self.model, self.stacked[index[paired]]))
         return rows.select(
             borrower_record_id=record_ids,
             person_id="person_id",
             matched_record_id=pl.Series(matched_id).replace(-1, None),
             probability="probability",
             weight="weight",
-            levels=levels_json(self.model, self.stacked[index]),
+            levels=levels,
             decided_by=pl.when(pl.col("source").is_null())
             .then(pl.lit("new_person"))
             .otherwise(pl.lit("model")),
