@@ -23,7 +23,6 @@ import polars_hash as plh
 from sqlalchemy import Connection
 
 from centrale.domain.period import is_period
-
 from centrale.store.bulk import IdBlock, is_postgres, read_columns
 
 #: Fields of a borrower record that identify its person: a change means linking again.
