@@ -6,10 +6,12 @@ from datetime import date
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, insert, inspect
+from sqlalchemy.exc import IntegrityError
 
 from centrale.store import bulk
-from centrale.store.identity_tables import identity_features
+from centrale.store.identity_tables import identity_cin_keys, identity_features
+from centrale.store.tables import borrower_records, institutions
 
 FRAME = pl.DataFrame(
     {
@@ -57,3 +59,50 @@ def test_indexes_set_aside_are_built_again_and_a_failed_load_keeps_them(db: Engi
     ):
         raise RuntimeError("the load dies half way")
     assert expected <= names()  # the rollback restored them
+
+
+_RECORD = {
+    "institution_id": 1,
+    "cin": "BE1",
+    "cin_norm": "BE1",
+    "last_name": "A",
+    "first_name": "B",
+}
+
+
+def test_constraints_set_aside_on_postgresql_check_every_row_when_they_come_back(
+    db: Engine,
+) -> None:
+    """PostgreSQL drops the unique and primary keys asked for and adds them back, which
+    checks the rows written meanwhile; SQLite cannot drop a constraint and keeps them."""
+
+    def constraints() -> set[str]:
+        found = inspect(db).get_unique_constraints("borrower_records")
+        key = inspect(db).get_pk_constraint("identity_cin_keys")
+        return {str(c["name"]) for c in found} | ({str(key["name"])} if key["name"] else set())
+
+    before = constraints()
+    postgres = db.dialect.name == "postgresql"
+    with db.begin() as conn:
+        conn.execute(insert(institutions).values(id=1, code="AMANA", name="Al Amana"))
+        assert bulk.is_empty(conn, borrower_records)
+        with (
+            bulk.indexes_set_aside(conn, borrower_records, unique=True),
+            bulk.indexes_set_aside(conn, identity_cin_keys, primary_key=True),
+        ):
+            inside = {
+                str(c["name"]) for c in inspect(conn).get_unique_constraints("borrower_records")
+            }
+            assert not inside if postgres else inside
+            conn.execute(insert(borrower_records).values(id=1, **_RECORD, customer_ref="K1"))
+        assert not bulk.is_empty(conn, borrower_records)
+    assert constraints() == before
+    with (
+        pytest.raises(IntegrityError),
+        db.begin() as conn,
+        bulk.indexes_set_aside(conn, borrower_records, unique=True),
+    ):
+        # The same customer twice: refused as it goes in (SQLite) or as the key comes back.
+        row = {**_RECORD, "customer_ref": "K2"}
+        conn.execute(insert(borrower_records), [{"id": 2, **row}, {"id": 3, **row}])
+    assert constraints() == before

@@ -62,9 +62,10 @@ def test_a_first_load_rebuilds_the_feature_indexes_and_a_later_one_keeps_them(
     set_aside: list[bool] = []
     real = bulk.indexes_set_aside
 
-    def spy(conn: Connection, table: Table, when: bool = True) -> Any:
-        set_aside.append(when)
-        return real(conn, table, when)
+    def spy(conn: Connection, table: Table, when: bool = True, **keys: bool) -> Any:
+        if table is identity_features:
+            set_aside.append(when)
+        return real(conn, table, when, **keys)
 
     monkeypatch.setattr("centrale.store.identity_repo.indexes_set_aside", spy)
     amana = generate_month_file(tmp_path / "AMANA_2025-01.csv", rows=600, seed=5)

@@ -11,7 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import polars as pl
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, Constraint, Table, UniqueConstraint, exists, select, text
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 #: SQL types of temporary staging columns, by Polars type; wide enough on both backends.
 _SQL_TYPES: dict[type[pl.DataType], str] = {
@@ -68,13 +69,29 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
 
 
 @contextmanager
-def indexes_set_aside(conn: Connection, table: Table, when: bool = True) -> Iterator[None]:
+def indexes_set_aside(
+    conn: Connection,
+    table: Table,
+    when: bool = True,
+    unique: bool = False,
+    primary_key: bool = False,
+) -> Iterator[None]:
     """Drop `table`'s secondary indexes around a bulk insert, then build them again: one sort
     per index instead of a descent into each index per row. Inside the caller's transaction:
     if the load fails, its rollback restores them. On PostgreSQL the drop locks the table
     until the load commits, so callers use it only while nobody can be reading it.
+
+    On PostgreSQL, `unique` sets the unique constraints aside too, and `primary_key` the
+    primary key (for a table whose key is all it has, in random order); adding them back
+    checks every row, so nothing that breaks them can stay. SQLite cannot drop a
+    constraint, and keeps them.
     """
     indexes = sorted(table.indexes, key=lambda index: str(index.name)) if when else []
+    constraints: list[Constraint] = []
+    if when and is_postgres(conn):
+        constraints = [c for c in table.constraints if unique and isinstance(c, UniqueConstraint)]
+        if primary_key:
+            constraints.append(table.primary_key)
     if indexes and not is_postgres(conn):
         raw = conn.connection.driver_connection
         # pysqlite opens its transaction only before a DML statement and runs DDL outside
@@ -83,9 +100,18 @@ def indexes_set_aside(conn: Connection, table: Table, when: bool = True) -> Iter
             raw.execute("BEGIN")  # type: ignore[union-attr]
     for index in indexes:
         index.drop(conn)
+    for constraint in constraints:
+        conn.execute(DropConstraint(constraint))
     yield
+    for constraint in constraints:
+        conn.execute(AddConstraint(constraint))
     for index in indexes:
         index.create(conn)
+
+
+def is_empty(conn: Connection, table: Table) -> bool:
+    """Whether `table` has no row (one index probe, whatever its size)."""
+    return conn.execute(select(~exists().select_from(table))).scalar_one() is True
 
 
 def _sqlite_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:

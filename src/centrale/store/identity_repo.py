@@ -29,6 +29,7 @@ from centrale.store.bulk import (
 )
 from centrale.store.identity_tables import (
     identity_changes,
+    identity_cin_keys,
     identity_features,
     identity_links,
     identity_models,
@@ -191,8 +192,11 @@ def identity_writes(conn: Connection, registry_size: int, adding: int) -> Iterat
     # be reading an empty registry, so the lock that dropping them takes on PostgreSQL
     # costs no inquiry.
     # The rows reach their tables as `appending` ends, inside: while the indexes are away.
+    first = registry_size == 0
     with (
-        indexes_set_aside(conn, identity_features, when=registry_size == 0),
+        indexes_set_aside(conn, identity_features, when=first),
+        indexes_set_aside(conn, identity_cin_keys, when=first, primary_key=True),
+        indexes_set_aside(conn, persons, when=first),
         appending(conn) as out,
     ):
         yield out

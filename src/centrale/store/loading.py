@@ -13,10 +13,18 @@ import polars as pl
 from sqlalchemy import Connection, text
 
 from centrale.identity.seam import RECORD_SCHEMA
-from centrale.store.bulk import create_temp_table, id_table, insert_frame, is_postgres
+from centrale.store.bulk import (
+    create_temp_table,
+    id_table,
+    indexes_set_aside,
+    insert_frame,
+    is_empty,
+    is_postgres,
+)
 from centrale.store.delta import CONTRACT_FIELDS, RECORD_FIELDS, SNAPSHOT_FIELDS
 from centrale.store.identity_repo import forget_records
 from centrale.store.staging import Stage, appending
+from centrale.store.tables import borrower_records
 
 #: What is staged per customer to write (see `delta.Delta.customers`) ...
 CUSTOMER_COLUMNS = ("customer_ref", *RECORD_FIELDS)
@@ -116,16 +124,19 @@ def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -
             "WHERE b.id = s.id AND NOT s.is_new"
         )
     )
-    conn.execute(
-        text(
-            "INSERT INTO borrower_records (id, institution_id, customer_ref, "
-            f"{_listed(fields)}, person_id, match_score) "
-            f"SELECT s.id, :i, s.customer_ref, {_listed(fields, 's.')}, "
-            f"{_decided('person_id')}, {_decided('match_score')} {linked} "
-            "WHERE s.is_new ORDER BY s.id"
-        ),
-        {"i": institution_id},
-    )
+    with indexes_set_aside(
+        conn, borrower_records, when=is_empty(conn, borrower_records), unique=True
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO borrower_records (id, institution_id, customer_ref, "
+                f"{_listed(fields)}, person_id, match_score) "
+                f"SELECT s.id, :i, s.customer_ref, {_listed(fields, 's.')}, "
+                f"{_decided('person_id')}, {_decided('match_score')} {linked} "
+                "WHERE s.is_new ORDER BY s.id"
+            ),
+            {"i": institution_id},
+        )
 
 
 def _decided(column: str, held: str | None = None) -> str:
