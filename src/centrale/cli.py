@@ -14,6 +14,7 @@ from rich.table import Table
 from centrale import services
 from centrale.bootstrap import App, bootstrap
 from centrale.cli_format import (
+    STATUSES,
     database_shown,
     print_barometer,
     print_report,
@@ -100,7 +101,7 @@ def submissions_list(limit: int = 50) -> None:
         "N°", "Fichier", "Institution", "Mois", "Statut", "Lignes", "Acceptées", "Rejetées"
     )
     for s in services.submissions(open_app(), limit):
-        status = s.status + (" (en vigueur)" if s.is_current else "")
+        status = STATUSES.get(s.status, s.status) + (" (en vigueur)" if s.is_current else "")
         table.add_row(
             str(s.id),
             s.file_name,
@@ -120,8 +121,10 @@ def submissions_show(submission_id: int) -> None:
     """Montre une soumission et le décompte de ses problèmes."""
     registry = open_app()
     s = services.submission(registry, submission_id)
-    console.print(f"Soumission {s.id} : {s.file_name} ({s.institution_code}, {s.period})")
-    console.print(f"Reçue le {s.received_at:%d/%m/%Y %H:%M}, statut : {s.status}")
+    where = f"{s.institution_code or 'institution inconnue'}, {s.period or 'mois inconnu'}"
+    console.print(f"Soumission {s.id} : {s.file_name} ({where})")
+    status = STATUSES.get(s.status, s.status)
+    console.print(f"Reçue le {s.received_at:%d/%m/%Y %H:%M}, statut : {status}")
     if s.reason:
         console.print(f"Motif du rejet : {s.reason}")
     console.print(f"Lignes : {s.rows}, acceptées : {s.accepted}, rejetées : {s.rejected}")

@@ -77,16 +77,32 @@ def percent(value: float) -> str:
     return f"{value * 100:.2f}".replace(".", ",") + " %"
 
 
+def counted(n: int, word: str, words: str) -> str:
+    """`n` and the noun it counts, singular up to one as French writes it.
+
+    >>> [counted(n, "ligne", "lignes") for n in (0, 1, 2000)]
+    ['0 ligne', '1 ligne', '2\u202f000 lignes']
+    """
+    return f"{thousands(n)} {word if n < 2 else words}"
+
+
+#: Submission statuses as the commands show them.
+STATUSES = {"accepted": "acceptée", "rejected": "rejetée"}
+
+
 def print_report(console: Console, report: SubmissionReport) -> None:
-    where = f"{report.institution_code or '?'}, {report.period or '?'}"
+    said = [part for part in (report.institution_code, report.period) if part]
+    where = f"({', '.join(said)})" if said else ""
     if report.status == "rejected":
-        console.print(f"[bold red]✗ {report.file} rejeté[/] ({where})")
+        console.print(f"[bold red]✗ {report.file} rejeté[/] {where}".rstrip())
         console.print(f"  Motif : {report.reason}")
         return
     note = " — fichier déjà reçu, rien n'a changé" if report.unchanged else ""
     console.print(
-        f"[bold green]✓ {report.file} accepté[/] ({where}) : {thousands(report.rows)} lignes, "
-        f"{thousands(report.accepted)} acceptées, {thousands(report.rejected)} rejetées{note}"
+        f"[bold green]✓ {report.file} accepté[/] {where} : "
+        f"{counted(report.rows, 'ligne', 'lignes')}, "
+        f"{counted(report.accepted, 'acceptée', 'acceptées')}, "
+        f"{counted(report.rejected, 'rejetée', 'rejetées')}{note}"
     )
     for problem in report.problems[:_SHOWN_PROBLEMS]:
         console.print(f"  • {problem['message']}")

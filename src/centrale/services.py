@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from centrale.bootstrap import App
+from centrale.domain.submission_format import INSTITUTION_CODE, INSTITUTION_CODE_RULE
 from centrale.errors import InvalidInput, UnknownSubmission
 from centrale.ingest.pipeline import SubmissionReport
 from centrale.ingest.pipeline import submit_file as _submit
@@ -16,8 +16,6 @@ from centrale.risk import stats as _stats
 from centrale.risk.stats import SectorStats
 from centrale.store import institutions as institution_store
 from centrale.store import submissions as submission_store
-
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 __all__ = [
     "SectorStats",
@@ -37,10 +35,8 @@ def add_institution(app: App, code: str, name: str) -> institution_store.Institu
 
     >>> add_institution(app, "AMANA", "Al Amana Microfinance")  # doctest: +SKIP
     """
-    if not _CODE.match(code):
-        raise InvalidInput(
-            f"code « {code} » invalide ; utilisez 2 à 32 majuscules, chiffres ou _ (ex. AMANA)"
-        )
+    if not INSTITUTION_CODE.match(code):
+        raise InvalidInput(f"code « {code} » invalide ; utilisez {INSTITUTION_CODE_RULE}")
     if not name.strip():
         raise InvalidInput("le nom de l'institution est vide ; donnez-le avec --name")
     with app.engine.begin() as conn:

@@ -37,8 +37,8 @@ def test_ingest_json_and_exit_codes(cli_env: Path) -> None:
             "row": 3,
             "column": "gender",
             "code": "unknown_value",
-            "message": "ligne 3, colonne « gender » : « X » valeur inconnue ; valeurs admises : "
-            "F, M",
+            "message": "ligne 3, colonne « gender » : « X » n'est pas une valeur admise ; "
+            "valeurs admises : F, M",
             "value": "X",
         }
     ]
@@ -53,7 +53,7 @@ def test_ingest_human_output_in_french(cli_env: Path) -> None:
     path = write_v1(cli_env / "a.csv", [v1_row(1), v1_row(2, birth_date="12/04/1980")])
     result = runner.invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0
-    assert "accepté" in result.output and "1 rejetées" in result.output
+    assert "accepté" in result.output and "2 lignes, 1 acceptée, 1 rejetée" in result.output
     assert "n'est pas une date" in result.output
 
 
@@ -73,8 +73,8 @@ def test_submissions_and_problems_file(cli_env: Path) -> None:
         3,
         "amount",
         "not_integer",
-        "ligne 3, colonne « amount » : « abc » n'est pas un nombre entier ; écrivez des dirhams "
-        "entiers sans séparateur",
+        "ligne 3, colonne « amount » : « abc » n'est pas un nombre entier ; écrivez un nombre "
+        "entier de dirhams, sans séparateur de milliers ni unité",
         "abc",
     )
     missing = runner.invoke(app, ["submissions", "show", "99"])

@@ -53,20 +53,31 @@ def test_every_problem_of_every_row_is_reported_and_the_rest_loaded(
         v1_row(3, amount="-500", product="leasing", status="pending"),
         v1_row(4),
         v1_row(5, cin="", first_name=""),
+        v1_row(6, outstanding="9000000000000000000", days_past_due="3.5"),
+        v1_row(7, arrears="123456789012345678901234", installment="-1"),
     ]
     report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
     assert report.status == "accepted"
-    assert (report.accepted, report.rejected) == (2, 3)
+    assert (report.accepted, report.rejected) == (2, 5)
     found = {(p["row"], p["column"], p["code"]) for p in report.problems}
     assert found == {
         (3, "birth_date", "invalid_date"),
         (3, "phone", "invalid_phone"),
-        (4, "amount", "negative"),
+        (4, "amount", "not_positive"),
         (4, "product", "unknown_value"),
         (4, "status", "unknown_value"),
         (6, "cin", "required"),
         (6, "first_name", "required"),
+        # Beyond any microcredit (and what a sector's sums can hold): not a number of dirhams.
+        (7, "outstanding", "too_large"),
+        (7, "days_past_due", "not_integer"),
+        (8, "arrears", "too_large"),
+        (8, "installment", "negative"),
     }
+    messages = {(p["row"], p["column"]): p["message"] for p in report.problems}
+    assert "supérieur à 0" in messages[4, "amount"]
+    assert "nombre entier de jours" in messages[7, "days_past_due"]
+    assert "centimes" in messages[7, "outstanding"]
     date_problem = next(p for p in report.problems if p["code"] == "invalid_date")
     assert date_problem["value"] == "31/02/1990"
     assert "AAAA-MM-JJ" in date_problem["message"] and "31/02/1990" in date_problem["message"]
@@ -334,6 +345,46 @@ def test_mixed_period_in_a_later_chunk_rolls_back_everything(amana: App, tmp_pat
     assert report.status == "rejected" and "2025-02" in (report.reason or "")
     assert count(amana, snapshots) == 0
     assert count(amana, borrower_records) == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "line"),
+    [('"Achat de marchandises', 3), ('Achat de 5" tubes', 3)],
+    ids=["unclosed", "inside"],
+)
+def test_a_quote_out_of_place_rejects_the_file_naming_its_line(
+    amana: App, tmp_path: Path, cell: str, line: int
+) -> None:
+    path = write_v1(tmp_path / "a.csv", [v1_row(1), v1_row(2), v1_row(3)])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = lines[line - 1].replace("Achat de marchandises", cell)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = services.submit_file(amana, path)
+    assert report.status == "rejected"
+    assert f"CSV mal formé à la ligne {line}" in (report.reason or "")
+    assert v1_row(2)["cin"] not in (report.reason or "")  # no row is quoted back
+    assert (report.institution_code, report.period) == ("AMANA", "2025-01")
+    assert count(amana, snapshots) == 0
+
+
+def test_a_rejected_file_keeps_the_institution_and_month_it_gives(
+    amana: App, tmp_path: Path
+) -> None:
+    lower = services.submit_file(
+        amana, write_v1(tmp_path / "a.csv", [v1_row(1, institution_code="amana")])
+    )
+    assert "s'écrit « AMANA »" in (lower.reason or "")
+    assert (lower.institution_code, lower.period) == ("amana", "2025-01")
+    unknown = services.submit_file(
+        amana, write_v1(tmp_path / "b.csv", [v1_row(1, institution_code="NOPE")])
+    )
+    assert "centrale institutions add NOPE" in (unknown.reason or "")
+    stored = services.submission(amana, unknown.submission_id or 0)
+    assert (stored.institution_code, stored.period) == ("NOPE", "2025-01")
+    # A file that is not there, or a folder, was never submitted: nothing is recorded.
+    for path in (tmp_path / "none.csv", tmp_path):
+        assert services.submit_file(amana, path).submission_id is None
+    assert count(amana, submissions) == 2
 
 
 def test_wrong_header_is_named(amana: App, tmp_path: Path) -> None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from centrale.domain.loan import Activity, Frequency, LoanStatus, Product
 
 #: Not a column of the format: where the reader puts a row's first value beyond the header's
 #: columns (a comma left unquoted in a name shifts every later cell), for a rule to report.
 EXTRA_CELLS = "extra_cells"
+
+#: A member's code, as registered and as every row of its files gives it (e.g. AMANA).
+INSTITUTION_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
+#: How `INSTITUTION_CODE` is explained to a user.
+INSTITUTION_CODE_RULE = "2 à 32 majuscules, chiffres ou _ (ex. AMANA)"
 
 COLUMNS: tuple[str, ...] = (
     "institution_code",

@@ -20,6 +20,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from centrale.domain.period import Period, is_period
+from centrale.domain.submission_format import INSTITUTION_CODE, INSTITUTION_CODE_RULE
 from centrale.errors import InvalidSubmission
 from centrale.identity.seam import LINK_SCHEMA, IdentityResolver, LinksInDatabase
 from centrale.ingest.reading import SourceFile, open_submission, read_chunks
@@ -106,9 +107,9 @@ def submit_file(
             first = next(chunks, None)
             if first is None or first.is_empty():
                 raise InvalidSubmission(f"{path.name} ne contient aucune ligne de données")
+            _what_it_says(first, report)
             with engine.connect() as conn:
                 header = _read_header(conn, first, path.name)
-                report.institution_code, report.period = header.institution_code, header.period
                 previous = submissions.current_submission(
                     conn, header.institution_id, header.period
                 )
@@ -141,6 +142,8 @@ def submit_file(
         report.status, report.reason = "rejected", error.message
         report.accepted = report.rejected = report.rows = 0
         report.problems = []
+        if not sha:  # no file was read (missing, a folder): nothing was submitted to record
+            return report
         with engine.begin() as conn:
             # The same file refused again for the same reason: nothing new to record.
             earlier = (
@@ -177,6 +180,20 @@ def _known_id(conn: Connection, code: str | None) -> int | None:
     return submissions.institution_id(conn, code) if code else None
 
 
+def _what_it_says(chunk: pl.DataFrame, report: SubmissionReport) -> None:
+    """The institution and month a file gives, when it gives one of each: a rejected file is
+    reported and recorded under them too."""
+    codes, periods = _distinct(chunk, "institution_code"), _distinct(chunk, "period")
+    if len(codes) == 1 and len(codes[0]) <= _MAX_CODE:
+        report.institution_code = codes[0]
+    if len(periods) == 1 and is_period(periods[0]):
+        report.period = periods[0]
+
+
+#: The longest institution code a submission row can hold.
+_MAX_CODE = 32
+
+
 def _read_header(conn: Connection, chunk: pl.DataFrame, name: str) -> _Header:
     codes = _distinct(chunk, "institution_code")
     periods = _distinct(chunk, "period")
@@ -191,11 +208,26 @@ def _read_header(conn: Connection, chunk: pl.DataFrame, name: str) -> _Header:
         )
     found = submissions.institution_id(conn, code)
     if found is None:
-        raise InvalidSubmission(
-            f"{name} : institution « {code} » inconnue ; vérifiez le code ou faites-la "
-            f"enregistrer (centrale institutions add {code} --name ...)"
-        )
+        raise InvalidSubmission(_unknown_institution(conn, name, code))
     return _Header(code, found, period)
+
+
+def _unknown_institution(conn: Connection, name: str, code: str) -> str:
+    written = code.strip().upper()
+    if written != code and submissions.institution_id(conn, written) is not None:
+        return (
+            f"{name} : institution « {code} » inconnue ; le code s'écrit « {written} », en "
+            "majuscules : corrigez la colonne institution_code"
+        )
+    if not INSTITUTION_CODE.match(code):
+        return (
+            f"{name} : « {code} » n'est pas un code d'institution ; un code s'écrit en "
+            f"{INSTITUTION_CODE_RULE} : corrigez la colonne institution_code"
+        )
+    return (
+        f"{name} : institution « {code} » inconnue ; vérifiez le code ou faites-la "
+        f"enregistrer (centrale institutions add {code} --name ...)"
+    )
 
 
 def _distinct(chunk: pl.DataFrame, column: str) -> list[str]:

@@ -59,6 +59,8 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
     """
     if not path.exists():
         raise InvalidSubmission(f"fichier introuvable : {path}")
+    if not path.is_file():
+        raise InvalidSubmission(f"{path} n'est pas un fichier (un dossier ?) ; donnez le fichier")
     name = path.name.lower()
     sha = file_sha256(path)
     if name.endswith(".xlsx"):
@@ -214,19 +216,26 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
     # fields as wide as the schema lets rows longer than the header fill the extra columns.
     lead = b"," * (len(schema) - 1) + b"\n"
     blocks = csv_blocks(path, _CSV_BLOCK)
+    line = 2  # of the block's first record: the header is line 1
 
     def parse_next() -> pl.DataFrame | None:
+        nonlocal line
         block = next(blocks, None)
         if block is None:
             return None
-        frame = pl.read_csv(
-            lead + block,
-            has_header=False,
-            schema=schema,
-            encoding="utf8",
-            truncate_ragged_lines=True,
-            empty_string_is_null=True,
-        ).slice(1)
+        try:
+            frame = pl.read_csv(
+                lead + block,
+                has_header=False,
+                schema=schema,
+                encoding="utf8",
+                truncate_ragged_lines=True,
+                empty_string_is_null=True,
+            ).slice(1)
+        except pl.exceptions.PolarsError as error:
+            # Polars' message quotes the rows (names, CINs): it is not shown.
+            raise InvalidSubmission(_misquoted(path.name, block, line)) from error
+        line += block.count(b"\n")
         return frame.with_columns(pl.coalesce(extras).alias(EXTRA_CELLS)).drop(extras)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-csv") as worker:
@@ -234,6 +243,25 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
         while (frame := ahead.result()) is not None:
             ahead = worker.submit(parse_next)
             yield frame
+
+
+def _misquoted(display: str, block: bytes, first_line: int) -> str:
+    """Why a block of records does not parse: nearly always a quote out of place. The first
+    line with an odd number of quotes is named (a value in quotes may span lines, but then
+    the block parses)."""
+    for number, text in enumerate(block.split(b"\n"), start=first_line):
+        if text.count(b'"') % 2:
+            where = f"à la ligne {number}"
+            break
+    else:
+        where = f"après la ligne {first_line}"
+    return (
+        f"{display} : CSV mal formé {where} : un guillemet (\") ouvre une valeur qu'aucun "
+        "guillemet ne ferme, ou se trouve au milieu d'une valeur. Une valeur qui contient un "
+        "guillemet ou une virgule s'écrit entre guillemets, le guillemet doublé : "
+        '"5"" tubes". '
+        "Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, qui le fait."
+    )
 
 
 def _csv_header(path: Path) -> list[str]:
