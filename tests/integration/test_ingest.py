@@ -119,6 +119,27 @@ def test_duplicate_contract_keeps_the_first_row(amana: App, tmp_path: Path) -> N
     assert [(p["row"], p["code"]) for p in report.problems] == [(4, "duplicate_contract")]
 
 
+def test_a_repeated_contract_is_reported_on_a_row_with_other_problems(
+    amana: App, tmp_path: Path
+) -> None:
+    rows = [v1_row(1), v1_row(2, contract_ref="C00001", amount="-1")]
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    found = sorted((p["row"], p["code"]) for p in report.problems)
+    assert found == [(3, "duplicate_contract"), (3, "not_positive")]
+
+
+def test_a_client_given_with_another_cin_is_rejected(amana: App, tmp_path: Path) -> None:
+    """K00001's second contract names another person's CIN: kept, it would lend that
+    person's loan to K00001's person."""
+    rows = [v1_row(1), v1_row(2, customer_ref="K00001"), v1_row(3, customer_ref="K00001")]
+    rows[2]["cin"] = rows[0]["cin"].lower()  # the same CIN, written otherwise: no conflict
+    amana.settings.ingest_chunk_rows = 2  # the third row's check spans chunks
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert [(p["row"], p["code"]) for p in report.problems] == [(3, "customer_identity_conflict")]
+    assert rows[1]["cin"] in report.problems[0]["message"]
+    assert (report.accepted, report.rejected) == (2, 1)
+
+
 def test_duplicates_are_found_across_chunks(amana: App, tmp_path: Path) -> None:
     amana.settings.ingest_chunk_rows = 2
     rows = [v1_row(n) for n in range(1, 6)] + [v1_row(9, contract_ref="C00002")]

@@ -24,7 +24,8 @@ from centrale.domain.submission_format import INSTITUTION_CODE, INSTITUTION_CODE
 from centrale.errors import InvalidSubmission
 from centrale.identity.seam import LINK_SCHEMA, IdentityResolver, LinksInDatabase
 from centrale.ingest.reading import SourceFile, open_submission, read_chunks
-from centrale.ingest.rules import PROBLEM_SCHEMA, stage_schema, validate_chunk
+from centrale.ingest.repeats import Repeats
+from centrale.ingest.rules import stage_schema, validate_chunk
 from centrale.store import loading, submissions
 from centrale.store.delta import Delta
 from centrale.store.staging import Stage
@@ -274,7 +275,7 @@ def _load(
     loading.clear_month(conn, header.institution_id, header.period)
     with _step(report, "held"):
         delta = Delta(conn, header.institution_id, header.period)
-    seen = pl.Series("contract_ref", [], dtype=pl.String)
+    repeats = Repeats()
     customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []
     # The model links in memory; a resolver linking in the database reads the stage instead.
@@ -288,8 +289,7 @@ def _load(
         with _step(report, "validate"):
             _check_same_header(chunk, header, source.name)
             checked = validate_chunk(chunk, period_end)
-            valid, duplicates = _split_duplicates(checked.valid, seen)
-            seen = pl.concat([seen, valid.get_column("contract_ref")])
+            valid, duplicates = repeats.split(chunk, checked.valid)
             problems = pl.concat([checked.problems, duplicates])
         with _step(report, "stage"):
             customers = _new_customers(valid, customers_seen)
@@ -396,28 +396,6 @@ def _check_same_header(chunk: pl.DataFrame, header: _Header, name: str) -> None:
         others = [v for v in _distinct(chunk, column) if v != expected]
         if others:
             raise InvalidSubmission(_mixed(name, column, [expected, *others]))
-
-
-def _split_duplicates(valid: pl.DataFrame, seen: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Keep the first row of each contract_ref; the later ones become problems."""
-    again = (
-        valid.get_column("contract_ref").is_in(seen.implode())
-        | valid.get_column("contract_ref").is_duplicated()
-        & ~valid.get_column("contract_ref").is_first_distinct()
-    )
-    dupes = valid.filter(again).select(
-        "row",
-        pl.lit("contract_ref").alias("column"),
-        pl.lit("duplicate_contract").alias("code"),
-        pl.format(
-            "ligne {}, colonne « contract_ref » : « {} » figure déjà plus haut dans le fichier ; "
-            "un contrat ne doit apparaître qu'une fois par mois",
-            "row",
-            "contract_ref",
-        ).alias("message"),
-        pl.col("contract_ref").alias("value"),
-    )
-    return valid.filter(~again), dupes.cast(PROBLEM_SCHEMA)
 
 
 def _unchanged(
