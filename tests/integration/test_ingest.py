@@ -347,6 +347,18 @@ def test_correcting_an_earlier_month_keeps_what_a_later_month_reported(
     assert january == 5000
 
 
+def test_a_correction_with_no_valid_row_keeps_the_month(amana: App, tmp_path: Path) -> None:
+    services.submit_file(amana, write_v1(tmp_path / "a.csv", [v1_row(1), v1_row(2)]))
+    broken = [v1_row(1, amount="-1"), v1_row(2, status="pending")]
+    report = services.submit_file(amana, write_v1(tmp_path / "b.csv", broken))
+    assert report.status == "rejected" and "est conservé" in (report.reason or "")
+    assert (report.rows, report.rejected) == (2, 2)
+    assert [p["code"] for p in report.problems] == ["not_positive", "unknown_value"]
+    stored = services.submission_problems(amana, report.submission_id or 0)
+    assert stored.height == 2  # every problem is kept with the rejection
+    assert count(amana, snapshots) == 2
+
+
 def test_the_same_file_rejected_twice_is_recorded_once(amana: App, tmp_path: Path) -> None:
     path = write_v1(tmp_path / "a.csv", [v1_row(1, institution_code="NOPE")])
     first = services.submit_file(amana, path)

@@ -143,6 +143,10 @@ def submit_file(
         report.status, report.reason = "rejected", error.message
         report.accepted = report.rejected = report.rows = 0
         report.problems = []
+        problems = None
+        if isinstance(error, _NothingValid):
+            problems, report.rows, report.rejected = error.problems, error.rows, error.rows
+            report.problems = problems.sort("row").to_dicts()
         if not sha:  # no file was read (missing, a folder): nothing was submitted to record
             return report
         with engine.begin() as conn:
@@ -163,12 +167,14 @@ def submit_file(
                 file_name=path.name,
                 file_sha256=sha or "-",
                 status="rejected",
-                rows=0,
+                rows=report.rows,
                 accepted=0,
-                rejected=0,
+                rejected=report.rejected,
                 reason=error.message,
                 is_current=False,
             )
+            if problems is not None:
+                submissions.add_problems(conn, report.submission_id, problems)
         return report
 
 
@@ -179,6 +185,15 @@ def _chain(first: pl.DataFrame, rest: Iterator[pl.DataFrame]) -> Iterator[pl.Dat
 
 def _known_id(conn: Connection, code: str | None) -> int | None:
     return submissions.institution_id(conn, code) if code else None
+
+
+class _NothingValid(InvalidSubmission):
+    """A corrected file none of whose rows is valid: it would empty the month it replaces.
+    It is refused, with every problem of its rows."""
+
+    def __init__(self, message: str, problems: pl.DataFrame, rows: int) -> None:
+        super().__init__(message)
+        self.problems, self.rows = problems, rows
 
 
 def _what_it_says(chunk: pl.DataFrame, report: SubmissionReport) -> None:
@@ -316,6 +331,14 @@ def _load(
         if progress:
             progress(chunk.height)
     report.rejected = report.rows - report.accepted
+    if report.accepted == 0 and replacing is not None:
+        raise _NothingValid(
+            f"{source.name} : aucune ligne n'est valide ; le mois {header.period} déjà chargé "
+            f"(soumission {replacing.id}) est conservé. Corrigez les problèmes signalés et "
+            "renvoyez le fichier",
+            pl.concat(problem_parts),
+            report.rows,
+        )
     # The staged rows are readable once sealed (see `Stage`): the in-database resolver
     # reads them.
     stage.seal()
