@@ -22,7 +22,7 @@ from centrale.cli_format import (
     rows_in_file,
 )
 from centrale.risk.stats import empty_json
-from centrale.terminal import console, handle_errors
+from centrale.terminal import console, handle_errors, output_file
 
 app = typer.Typer(
     help="Centrale des risques du microcrédit et revue Flash-back.",
@@ -145,7 +145,7 @@ def submissions_problems(
 ) -> None:
     """Écrit tous les problèmes d'une soumission dans un fichier CSV."""
     problems = services.submission_problems(open_app(), submission_id)
-    problems.write_csv(out)
+    problems.write_csv(output_file(out))
     console.print(f"{problems.height} problème(s) écrit(s) dans {out}")
 
 

@@ -17,7 +17,7 @@ from centrale.cli_format import (
     rows_in_file,
     thousands,
 )
-from centrale.errors import CentraleError
+from centrale.errors import CentraleError, InvalidInput
 from centrale.terminal import console, handle_errors
 
 
@@ -39,6 +39,8 @@ def synth(
     """Génère un secteur synthétique : un fichier v1 par institution et par mois."""
     from centrale.synth import generate_sector
 
+    _check_sector_size(persons, months, cross)
+
     rate = cross if cross is not None else bootstrap(migrate=False).settings.cross_indebtedness
     with progress_bar(console) as progress:
         task = progress.add_task("Génération", total=months)
@@ -53,6 +55,26 @@ def synth(
     console.print(
         f"{len(sector.files)} fichiers écrits dans {out} ; vérité terrain : {sector.truth}"
     )
+
+
+#: Fewer borrowers leave the smallest institutions without a client some month, and so
+#: without the file that every institution sends every month.
+_MIN_PERSONS = 1_000
+_MAX_MONTHS = 120
+
+
+def _check_sector_size(persons: int, months: int, cross: float | None) -> None:
+    if persons < _MIN_PERSONS:
+        raise InvalidInput(
+            f"--persons {persons} : trop peu d'emprunteurs pour que chaque institution ait "
+            f"des clients chaque mois ; donnez-en au moins {_MIN_PERSONS}"
+        )
+    if not 1 <= months <= _MAX_MONTHS:
+        raise InvalidInput(f"--months {months} : donnez un nombre de mois de 1 à {_MAX_MONTHS}")
+    if cross is not None and not 0 <= cross < 1:
+        raise InvalidInput(
+            f"--cross-indebtedness {cross} : donnez une part entre 0 et 1 (ex. 0.2 pour 20 %)"
+        )
 
 
 def demo() -> None:

@@ -60,6 +60,13 @@ class InvalidInput(CentraleError):
     status = 400
 
 
+class DatabaseUnavailable(CentraleError):
+    """The registry's database cannot be opened: a wrong URL, a server down, a folder missing."""
+
+    code = "database_unavailable"
+    status = 503
+
+
 class InvalidSubmission(InvalidInput):
     """A submission file rejected whole; `reason` is what the data officer reads."""
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.console import Console
 
-from centrale.errors import CentraleError
+from centrale.errors import CentraleError, InvalidInput
 
 console = Console()
 err_console = Console(stderr=True)
@@ -22,8 +23,18 @@ err_console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def output_file(path: Path) -> Path:
+    """`path`, once its folder is known to exist: a command says so before any work."""
+    if not path.parent.is_dir():
+        raise InvalidInput(
+            f"le dossier « {path.parent} » n'existe pas ; créez-le ou écrivez {path.name} ailleurs"
+        )
+    return path
+
+
 def handle_errors(func: F) -> F:
-    """Turn a CentraleError into a French message on stderr and exit code 2, not a traceback."""
+    """Turn a CentraleError, or a file the system refuses, into a French message on stderr
+    and exit code 2, not a traceback."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -31,6 +42,14 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except CentraleError as error:
             err_console.print(f"[bold red]Erreur :[/] {error.message}")
+            sys.exit(2)
+        except OSError as error:  # a file the command was told to write or read
+            where = f"à « {error.filename} »" if error.filename else "au fichier"
+            err_console.print(
+                f"[bold red]Erreur :[/] impossible d'accéder {where} "
+                f"({error.strerror or error}) ; vérifiez le chemin (le dossier existe-t-il ?) "
+                "et les droits"
+            )
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]

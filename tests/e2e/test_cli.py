@@ -125,6 +125,30 @@ def test_bad_input_is_a_message_not_a_traceback(cli_env: Path) -> None:
     bad_month = runner.invoke(app, ["stats", "--period", "2025-13"])
     assert bad_month.exit_code == 2 and "AAAA-MM" in bad_month.output
     assert "Traceback" not in again.output + bad_code.output + bad_month.output
+    nowhere = cli_env / "missing-folder" / "out.csv"
+    for args, said in [
+        (["synth", "--out", "s", "--months", "0"], "nombre de mois"),
+        (["synth", "--out", "s", "--persons", "10"], "au moins 1000"),
+        (["persons", "export", str(nowhere)], "missing-folder » n'existe pas"),
+        (["submissions", "problems", "1", "--out", str(nowhere)], "introuvable"),
+    ]:
+        result = runner.invoke(app, args)
+        shown = " ".join(result.output.split())  # as Rich wrapped it, unwrapped
+        assert result.exit_code == 2 and said in shown, (args, result.output)
+
+
+@pytest.mark.parametrize(
+    "url", ["foo", "postgresql://u@127.0.0.1:1/db", "sqlite:////nonexistent-dir/x.db"]
+)
+def test_a_database_that_cannot_be_opened_is_named(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CENTRALE_DATABASE_URL", url)
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 2
+    assert (
+        "base de données inaccessible" in result.output and "CENTRALE_DATABASE_URL" in result.output
+    )
 
 
 def test_init_institutions_synth_and_demo(
@@ -142,10 +166,11 @@ def test_init_institutions_synth_and_demo(
     assert "AMANA" in listed.output and "Fondation Ardi" in listed.output
 
     out = cli_env / "secteur"
-    made = runner.invoke(app, ["synth", "--out", str(out), "--persons", "300", "--months", "2"])
+    made = runner.invoke(app, ["synth", "--out", str(out), "--persons", "1000", "--months", "2"])
     assert made.exit_code == 0, made.output
     files = sorted(out.glob("*_2025-*.csv"))
-    assert files and len({f.name.rsplit("_", 1)[1] for f in files}) == 2  # two months
+    institutions = {f.name.rsplit("_", 1)[0] for f in files}
+    assert len(files) == 2 * len(institutions) == 18  # every institution, every month
     truth = pl.read_csv(out / "truth.csv", schema_overrides={"customer_ref": pl.String})
     assert truth.columns == ["institution_code", "customer_ref", "person_id"]
 

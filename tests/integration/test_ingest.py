@@ -438,6 +438,16 @@ def test_a_header_ending_in_a_comma_is_named(amana: App, tmp_path: Path) -> None
     assert "colonnes inconnues : (sans nom : virgule en fin de ligne ?)" in report.reason
 
 
+def test_semicolons_and_utf16_are_named(amana: App, tmp_path: Path) -> None:
+    text = v1_text([v1_row(1)])
+    semicolons = tmp_path / "a.csv"
+    semicolons.write_text(text.replace(",", ";"), encoding="utf-8")
+    assert "points-virgules" in (services.submit_file(amana, semicolons).reason or "")
+    utf16 = tmp_path / "b.csv"
+    utf16.write_bytes(text.encode("utf-16"))
+    assert "UTF-16" in (services.submit_file(amana, utf16).reason or "")
+
+
 def test_windows_1256_is_rejected_with_its_name(amana: App, tmp_path: Path) -> None:
     path = write_v1(tmp_path / "a.csv", [v1_row(1, last_name="Elamrani")], encoding="cp1256")
     report = services.submit_file(amana, path)

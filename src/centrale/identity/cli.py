@@ -13,9 +13,8 @@ import typer
 from rich.table import Table
 
 from centrale.bootstrap import bootstrap
-from centrale.errors import CentraleError
 from centrale.identity import persons
-from centrale.terminal import console, err_console
+from centrale.terminal import console, err_console, handle_errors, output_file
 
 persons_app = typer.Typer(help="Personnes du registre.", no_args_is_help=True)
 
@@ -52,18 +51,11 @@ ACTIONS = {
 }
 
 
-def _fail(error: CentraleError) -> None:
-    err_console.print(f"[bold red]Erreur :[/] {error.message}")
-    sys.exit(2)
-
-
 @persons_app.command("export")
+@handle_errors
 def export(out: Path) -> None:
     """Écrit une ligne par fiche emprunteur : institution, client, personne, score du lien."""
-    try:
-        rows = persons.export_persons(bootstrap().engine, out)
-    except CentraleError as error:
-        _fail(error)
+    rows = persons.export_persons(bootstrap().engine, output_file(out))
     console.print(f"{rows} fiche(s) emprunteur écrite(s) dans {out}")
 
 
@@ -77,12 +69,10 @@ def _agreement(levels: dict[str, str]) -> str:
 
 
 @persons_app.command("show")
+@handle_errors
 def show(person_id: int) -> None:
     """Montre les fiches réunies dans une personne, et pourquoi (score, champs concordants)."""
-    try:
-        view = persons.show_person(bootstrap().engine, person_id)
-    except CentraleError as error:
-        _fail(error)
+    view = persons.show_person(bootstrap().engine, person_id)
     table = Table(title=f"Personne {person_id} : {len(view.records)} fiche(s)")
     for header in ("fiche", "institution", "client", "CIN", "nom", "né(e) le", "lien", "score"):
         table.add_column(header)
@@ -117,6 +107,7 @@ def _link_text(record: dict[str, object]) -> str:
 
 
 @persons_app.command("split")
+@handle_errors
 def split(
     person_id: int,
     records: Annotated[str, typer.Option(help="Fiches à séparer, ex. 12,15")],
@@ -132,14 +123,12 @@ def split(
             "écrivez par exemple --records 12,15"
         )
         sys.exit(2)
-    try:
-        new_id = persons.split_person(bootstrap().engine, person_id, ids, analyst, reason)
-    except CentraleError as error:
-        _fail(error)
+    new_id = persons.split_person(bootstrap().engine, person_id, ids, analyst, reason)
     console.print(f"{len(ids)} fiche(s) déplacée(s) de la personne {person_id} vers {new_id}")
 
 
 @persons_app.command("join")
+@handle_errors
 def join(
     person_id: int,
     other_person_id: int,
@@ -147,12 +136,7 @@ def join(
     reason: Annotated[str, typer.Option(help="Pourquoi")],
 ) -> None:
     """Réunit deux personnes en une (lien manqué) : la seconde rejoint la première."""
-    try:
-        moved = persons.join_persons(
-            bootstrap().engine, person_id, other_person_id, analyst, reason
-        )
-    except CentraleError as error:
-        _fail(error)
+    moved = persons.join_persons(bootstrap().engine, person_id, other_person_id, analyst, reason)
     console.print(
         f"{moved} fiche(s) de la personne {other_person_id} réunie(s) à la personne {person_id}"
     )

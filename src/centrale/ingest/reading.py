@@ -114,6 +114,13 @@ def check_utf8(path: Path, display: str) -> None:
 def _raise_not_utf8(path: Path, display: str, position: int) -> None:
     with path.open("rb") as handle:
         head = handle.read(position + 200)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # the byte-order mark of UTF-16
+        raise InvalidSubmission(
+            f"{display} est encodé en UTF-16 (« Texte Unicode » des tableurs), pas en UTF-8. "
+            "Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, ou "
+            f"convertissez-le : iconv -f UTF-16 -t UTF-8 {display} > "
+            f"{Path(display).stem}-utf8.csv"
+        )
     line = head[:position].count(b"\n") + 1
     start = head.rfind(b"\n", 0, position) + 1
     end = head.find(b"\n", position)
@@ -153,6 +160,13 @@ def check_header(header: list[str], display: str) -> None:
     duplicated = sorted({c for c in header if header.count(c) > 1})
     if not (missing or unknown or duplicated):
         return
+    for separator, name in ((";", "points-virgules"), ("\t", "tabulations")):
+        if len(header) == 1 and header[0].count(separator) >= len(COLUMNS) // 2:
+            raise InvalidSubmission(
+                f"{display} : les colonnes sont séparées par des {name}, or le format v1 "
+                "les sépare par des virgules ; réenregistrez le fichier en « CSV UTF-8 "
+                "(délimité par des virgules) » depuis votre tableur"
+            )
     parts = []
     if missing:
         parts.append("colonnes manquantes : " + ", ".join(missing))
