@@ -33,7 +33,7 @@ def _valid(rows: list[dict[str, str]]) -> pl.DataFrame:
 def _customers(valid: pl.DataFrame) -> pl.DataFrame:
     from centrale.ingest.pipeline import _new_customers
 
-    return _new_customers(valid, pl.Series("customer_ref", [], dtype=pl.String))
+    return _new_customers(valid, valid.get_column("customer_ref").is_first_distinct())
 
 
 def _january(app: App, tmp_path: Path) -> None:

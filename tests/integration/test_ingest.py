@@ -140,6 +140,15 @@ def test_a_client_given_with_another_cin_is_rejected(amana: App, tmp_path: Path)
     assert (report.accepted, report.rejected) == (2, 1)
 
 
+def test_a_client_is_checked_against_an_earlier_chunk(amana: App, tmp_path: Path) -> None:
+    rows = [v1_row(n, customer_ref="K00001") for n in (1, 2, 3)]
+    rows[1]["cin"] = rows[0]["cin"]
+    amana.settings.ingest_chunk_rows = 1  # each row its own chunk
+    report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    assert [(p["row"], p["code"]) for p in report.problems] == [(4, "customer_identity_conflict")]
+    assert (report.accepted, report.rejected) == (2, 1)
+
+
 def test_duplicates_are_found_across_chunks(amana: App, tmp_path: Path) -> None:
     amana.settings.ingest_chunk_rows = 2
     rows = [v1_row(n) for n in range(1, 6)] + [v1_row(9, contract_ref="C00002")]

@@ -291,7 +291,6 @@ def _load(
     with _step(report, "held"):
         delta = Delta(conn, header.institution_id, header.period)
     repeats = Repeats()
-    customers_seen = pl.Series("customer_ref", [], dtype=pl.String)
     problem_parts: list[pl.DataFrame] = []
     # The model links in memory; a resolver linking in the database reads the stage instead.
     in_database = resolver if isinstance(resolver, LinksInDatabase) else None
@@ -304,11 +303,11 @@ def _load(
         with _step(report, "validate"):
             _check_same_header(chunk, header, source.name)
             checked = validate_chunk(chunk, period_end)
-            valid, duplicates = repeats.split(chunk, checked.valid)
-            problems = pl.concat([checked.problems, duplicates])
+            kept = repeats.split(chunk, checked.valid)
+            valid = kept.valid
+            problems = pl.concat([checked.problems, kept.problems])
         with _step(report, "stage"):
-            customers = _new_customers(valid, customers_seen)
-            customers_seen = pl.concat([customers_seen, customers.get_column("customer_ref")])
+            customers = _new_customers(valid, kept.first_of_customer)
             customers = delta.customers(customers)
             if in_database is None:
                 to_link.append(loading.records_to_link(customers, header.institution_id))
@@ -400,10 +399,8 @@ def _stage_schemas() -> dict[str, dict[str, pl.DataType]]:
     }
 
 
-def _new_customers(valid: pl.DataFrame, seen: pl.Series) -> pl.DataFrame:
-    """Each customer's first row in the file gives its identity; later rows add contracts."""
-    refs = valid.get_column("customer_ref")
-    first = refs.is_first_distinct() & ~refs.is_in(seen.implode())
+def _new_customers(valid: pl.DataFrame, first: pl.Series) -> pl.DataFrame:
+    """Each customer's `first` row in the file gives its identity; later rows add contracts."""
     return valid.filter(first).select(
         *loading.CUSTOMER_COLUMNS,
         pl.lit(None, dtype=pl.Int64).alias("person_id"),

@@ -4,59 +4,80 @@ with two identities.
 The first valid row of a contract, and of a client, is the one kept; each later row that
 repeats the contract, or gives the client another CIN, is a problem of that row, whether or
 not the row has other problems (a row is reported with every problem it has).
+
+Each chunk meets what the earlier chunks said through one set lookup of its contracts and
+one join of its clients: those grow to the whole file, and a lookup costs its size.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import polars as pl
 
 from centrale.ingest.rules import PROBLEM_SCHEMA
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A chunk's valid rows that repeat nothing (`valid`), which of them is its client's
+    first row in the file (`first_of_customer`, aligned with `valid`), and the `problems`
+    of the rows that repeat an earlier one."""
+
+    valid: pl.DataFrame
+    first_of_customer: pl.Series
+    problems: pl.DataFrame
+
+
 class Repeats:
     """What the chunks read so far said of contracts and clients (their first valid rows)."""
 
     def __init__(self) -> None:
-        self._contracts = pl.DataFrame(schema={"contract_ref": pl.String, "first": pl.Int64})
+        self._contracts = pl.Series("contract_ref", [], dtype=pl.String)
         self._customers = pl.DataFrame(schema={"customer_ref": pl.String, "first_cin": pl.String})
 
-    def split(self, chunk: pl.DataFrame, valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(the valid rows kept, the problems of rows repeating an earlier one) of a chunk
-        (its raw rows) and its valid rows."""
+    def split(self, chunk: pl.DataFrame, valid: pl.DataFrame) -> Kept:
+        """Check a chunk (its raw rows) and its valid rows against each other and against
+        the earlier chunks."""
+        is_valid = chunk.get_column("row").is_in(valid.get_column("row").implode())
+        earlier = chunk.get_column("contract_ref").is_in(self._contracts.implode())
         refs = valid.get_column("contract_ref")
-        again = refs.is_in(self._contracts.get_column("contract_ref").implode()) | (
-            refs.is_duplicated() & ~refs.is_first_distinct()
-        )
+        again = earlier.filter(is_valid) | (refs.is_duplicated() & ~refs.is_first_distinct())
         kept = valid.filter(~again)
-        first_rows = pl.concat([self._contracts, kept.select("contract_ref", first="row")])
-        rejected = chunk.filter(~pl.col("row").is_in(valid.get_column("row").implode()))
+        rejected = chunk.filter(~is_valid).select("row", "contract_ref")
         repeated = pl.concat(
             [
                 valid.filter(again).select("row", "contract_ref"),
-                rejected.select("row", "contract_ref")
-                .join(first_rows, on="contract_ref")
+                rejected.filter(earlier.filter(~is_valid)),
+                rejected.join(kept.select("contract_ref", first="row"), on="contract_ref")
                 .filter(pl.col("row") > pl.col("first"))
                 .select("row", "contract_ref"),
             ]
         )
-        kept, conflicts = self._identities(kept)
-        self._contracts = pl.concat(
-            [self._contracts, kept.select("contract_ref", first=pl.lit(0, dtype=pl.Int64))]
-        )
+        kept, first, conflicts = self._identities(kept)
+        self._contracts = pl.concat([self._contracts, kept.get_column("contract_ref")])
         problems = pl.concat([_repeated_contracts(repeated), conflicts]).cast(PROBLEM_SCHEMA)
-        return kept, problems
+        return Kept(kept, first, problems)
 
-    def _identities(self, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-        known = self._customers.get_column("customer_ref").implode()
-        new = (
-            kept.filter(~pl.col("customer_ref").is_in(known))
-            .unique("customer_ref", keep="first", maintain_order=True)
-            .select("customer_ref", first_cin="cin_norm")
-        )
-        self._customers = pl.concat([self._customers, new])
+    def _identities(self, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
+        """(rows kept, which is its client's first, conflicts): a client's rows must give the
+        CIN of its first row, in an earlier chunk (`_customers`) or in this one."""
         checked = kept.join(self._customers, on="customer_ref", how="left", maintain_order="left")
-        other = checked.get_column("cin_norm") != checked.get_column("first_cin")
-        conflicts = checked.filter(other).select(
+        new = checked.get_column("first_cin").is_null()
+        first = new & checked.get_column("customer_ref").is_first_distinct()
+        firsts = checked.filter(first).select("customer_ref", first_cin="cin_norm")
+        self._customers = pl.concat([self._customers, firsts])
+        # Few rows are a new client's second: they alone are joined to this chunk's firsts.
+        again_here = (
+            checked.filter(new & ~first)
+            .drop("first_cin")
+            .join(firsts, on="customer_ref", how="left", maintain_order="left")
+        )
+        conflicts = pl.concat([checked.filter(~new), again_here]).filter(
+            pl.col("cin_norm") != pl.col("first_cin")
+        )
+        other = checked.get_column("row").is_in(conflicts.get_column("row").implode())
+        problems = conflicts.sort("row").select(
             "row",
             pl.lit("cin").alias("column"),
             pl.lit("customer_identity_conflict").alias("code"),
@@ -71,7 +92,7 @@ class Repeats:
             ).alias("message"),
             pl.col("cin").alias("value"),
         )
-        return kept.filter(~other), conflicts
+        return kept.filter(~other), first.filter(~other), problems
 
 
 def _repeated_contracts(rows: pl.DataFrame) -> pl.DataFrame:
