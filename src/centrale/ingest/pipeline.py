@@ -108,9 +108,8 @@ def submit_file(
             first = next(chunks, None)
             if first is None or first.is_empty():
                 raise InvalidSubmission(f"{path.name} ne contient aucune ligne de données")
-            _what_it_says(first, report)
             with engine.connect() as conn:
-                header = _read_header(conn, first, path.name)
+                header = _read_header(conn, first, path.name, report)
                 previous = submissions.current_submission(
                     conn, header.institution_id, header.period
                 )
@@ -151,11 +150,7 @@ def submit_file(
             return report
         with engine.begin() as conn:
             # The same file refused again for the same reason: nothing new to record.
-            earlier = (
-                submissions.same_rejection(conn, sha, report.institution_code, error.message)
-                if sha
-                else None
-            )
+            earlier = submissions.same_rejection(conn, sha, report.institution_code, error.message)
             if earlier is not None:
                 report.submission_id, report.unchanged = earlier, True
                 return report
@@ -165,7 +160,7 @@ def submit_file(
                 institution_code=report.institution_code,
                 period=report.period,
                 file_name=path.name,
-                file_sha256=sha or "-",
+                file_sha256=sha,
                 status="rejected",
                 rows=report.rows,
                 accepted=0,
@@ -196,23 +191,21 @@ class _NothingValid(InvalidSubmission):
         self.problems, self.rows = problems, rows
 
 
-def _what_it_says(chunk: pl.DataFrame, report: SubmissionReport) -> None:
-    """The institution and month a file gives, when it gives one of each: a rejected file is
-    reported and recorded under them too."""
-    codes, periods = _distinct(chunk, "institution_code"), _distinct(chunk, "period")
-    if len(codes) == 1 and len(codes[0]) <= _MAX_CODE:
-        report.institution_code = codes[0]
-    if len(periods) == 1 and is_period(periods[0]):
-        report.period = periods[0]
-
-
 #: The longest institution code a submission row can hold.
 _MAX_CODE = 32
 
 
-def _read_header(conn: Connection, chunk: pl.DataFrame, name: str) -> _Header:
+def _read_header(
+    conn: Connection, chunk: pl.DataFrame, name: str, report: SubmissionReport
+) -> _Header:
     codes = _distinct(chunk, "institution_code")
     periods = _distinct(chunk, "period")
+    # A file rejected here is still reported and recorded under the institution and the
+    # month it gives, when it gives one of each.
+    if len(codes) == 1 and len(codes[0]) <= _MAX_CODE:
+        report.institution_code = codes[0]
+    if len(periods) == 1 and is_period(periods[0]):
+        report.period = periods[0]
     if len(codes) != 1:
         raise InvalidSubmission(_mixed(name, "institution_code", codes))
     if len(periods) != 1:

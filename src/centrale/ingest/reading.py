@@ -89,9 +89,7 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
 
 def _checked_csv(path: Path, display: str, sha: str) -> SourceFile:
     check_utf8(path, display)
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        header = next(csv.reader(handle), [])
-    check_header([h.strip() for h in header], display)
+    check_header(_csv_header(path), display)
     return SourceFile(display, sha, path, None)
 
 

@@ -89,7 +89,8 @@ def indexes_set_aside(
     indexes = sorted(table.indexes, key=lambda index: str(index.name)) if when else []
     constraints: list[Constraint] = []
     if when and is_postgres(conn):
-        constraints = [c for c in table.constraints if unique and isinstance(c, UniqueConstraint)]
+        if unique:
+            constraints += [c for c in table.constraints if isinstance(c, UniqueConstraint)]
         if primary_key:
             constraints.append(table.primary_key)
     if indexes and not is_postgres(conn):
