@@ -60,7 +60,9 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
     if not path.exists():
         raise InvalidSubmission(f"fichier introuvable : {path}")
     if not path.is_file():
-        raise InvalidSubmission(f"{path} n'est pas un fichier (un dossier ?) ; donnez le fichier")
+        raise InvalidSubmission(
+            f"{path} n'est pas un fichier (un dossier ?) ; donnez le chemin d'un fichier"
+        )
     name = path.name.lower()
     sha = file_sha256(path)
     if name.endswith(".xlsx"):
@@ -272,7 +274,8 @@ def _misquoted(display: str, block: bytes, first_line: int) -> str:
         "guillemet ne ferme, ou se trouve au milieu d'une valeur. Une valeur qui contient un "
         "guillemet ou une virgule s'écrit entre guillemets, le guillemet doublé : "
         '"5"" tubes". '
-        "Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, qui le fait."
+        "Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur : il place lui-même "
+        "les guillemets."
     )
 
 

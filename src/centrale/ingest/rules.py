@@ -217,7 +217,7 @@ def row_rules(period_end: date) -> list[Rule]:
             "amount",
             "not_positive",
             _int("amount") <= 0,
-            "n'est pas un montant décaissé ; le principal doit être supérieur à 0",
+            "n'est pas un montant débloqué valable ; le principal doit être supérieur à 0",
         )
     )
     for column, words in VOCABULARIES.items():
@@ -270,7 +270,7 @@ def row_rules(period_end: date) -> list[Rule]:
             "disbursed_on",
             "disbursed_after_period",
             _date("disbursed_on") > period_end,
-            "est postérieur au mois déclaré ; ce prêt appartient à un mois suivant",
+            "est postérieure au mois déclaré ; ce prêt appartient à un mois suivant",
         ),
         Rule(
             "closed_on",
