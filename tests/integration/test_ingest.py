@@ -472,6 +472,16 @@ def test_latin1_is_rejected_with_its_name(amana: App, tmp_path: Path) -> None:
     assert report.status == "rejected" and "Windows-1252" in (report.reason or "")
 
 
+def test_blank_lines_are_no_rows_and_keep_the_line_numbers(amana: App, tmp_path: Path) -> None:
+    lines = v1_text([v1_row(1), v1_row(2, amount="x")]).splitlines()
+    lines[1:1] = ["", ",,,,", "   "]  # empty, only commas, only spaces: lines 2 to 4
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    report = services.submit_file(amana, path)
+    assert (report.rows, report.accepted, report.rejected) == (2, 1, 1)
+    assert [(p["row"], p["code"]) for p in report.problems] == [(6, "not_integer")]
+
+
 def test_byte_order_mark_is_accepted(amana: App, tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes(b"\xef\xbb\xbf" + v1_text([v1_row(1)]).encode())

@@ -199,20 +199,22 @@ def _read_sheet(path: Path) -> pl.DataFrame:
 def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """Yield frames of string columns (blank cells null) with `row`, the line in the file.
 
-    The header is line 1, so `row` is what a spreadsheet shows for the record.
+    The header is line 1, so `row` is what a spreadsheet shows for the record. A line with
+    no value at all (empty, or only commas) is no record: it is skipped, and never counted.
     """
     if source.sheet is not None:
-        frame = _with_row(source.sheet)
-        for offset in range(0, frame.height, chunk_rows):
-            yield _tidy(frame.slice(offset, chunk_rows))
-        return
-    assert source.csv_path is not None
+        frames: Iterator[pl.DataFrame] = iter([source.sheet])
+    else:
+        assert source.csv_path is not None
+        frames = _parsed_blocks(source.csv_path)
     row = 2  # the header is line 1
-    for frame in _parsed_blocks(source.csv_path):
+    for frame in frames:
         frame = _with_row(frame, first=row)
         row += frame.height
         for offset in range(0, frame.height, chunk_rows):
-            yield _tidy(frame.slice(offset, chunk_rows))
+            chunk = _tidy(frame.slice(offset, chunk_rows))
+            if chunk.height:
+                yield chunk
 
 
 #: Cells read beyond the header's columns: a row is reported when one of them has a value.
@@ -327,8 +329,9 @@ def _with_row(frame: FrameT, first: int = 2) -> FrameT:
 def _tidy(chunk: pl.DataFrame) -> pl.DataFrame:
     # Spaces around a value are noise, and a blank cell is an absent value.
     extra = pl.col(EXTRA_CELLS) if EXTRA_CELLS in chunk.columns else pl.lit(None, pl.String)
-    return chunk.select(
+    tidy = chunk.select(
         "row",
         *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS],
         extra.str.strip_chars().replace("", None).alias(EXTRA_CELLS),
     )
+    return tidy.filter(~pl.all_horizontal(pl.exclude("row").is_null()))
