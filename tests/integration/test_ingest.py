@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from centrale import services
 from centrale.bootstrap import App
+from centrale.domain.submission_format import COLUMNS
 from centrale.store.identity_repo import export_links
 from centrale.store.identity_tables import identity_features, identity_links
 from centrale.store.tables import borrower_records, contracts, persons, snapshots, submissions
@@ -203,6 +204,21 @@ def test_a_row_longer_than_the_header_is_reported_not_cut(amana: App, tmp_path: 
     assert problem["row"] == 3 and problem["column"] == "extra_cells"
     assert "plus de cellules que les 28 colonnes" in problem["message"]
     assert problem["message"].startswith("ligne 3 : « ")
+
+
+def test_a_value_far_beyond_the_header_is_reported(amana: App, tmp_path: Path) -> None:
+    """However far past the header a row's only extra value is, the row is reported; rows
+    of the same block keep their own line numbers and values."""
+    rows = [v1_row(1), v1_row(2), v1_row(3)]
+    lines = v1_text(rows).splitlines()
+    lines[2] = lines[2] + ",,,,,,,,,oublié"  # the 10th cell past the header
+    lines[3] = lines[3] + ",,,,,,,,,,,,"  # only empty cells past it
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = services.submit_file(amana, path)
+    assert (report.accepted, report.rejected) == (2, 1)
+    (problem,) = report.problems
+    assert (problem["row"], problem["code"], problem["value"]) == (3, "extra_cells", "oublié")
 
 
 def test_same_file_twice_changes_nothing(amana: App, tmp_path: Path) -> None:
@@ -498,8 +514,6 @@ def test_gzip_file(amana: App, tmp_path: Path) -> None:
 def test_xlsx_file_with_real_dates_and_numbers(amana: App, tmp_path: Path) -> None:
     from datetime import datetime
 
-    from centrale.domain.submission_format import COLUMNS
-
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(list(COLUMNS))
@@ -514,6 +528,22 @@ def test_xlsx_file_with_real_dates_and_numbers(amana: App, tmp_path: Path) -> No
     report = services.submit_file(amana, path)
     assert report.problems == []
     assert (report.status, report.accepted) == ("accepted", 2)
+
+
+def test_xlsx_cells_past_the_header_are_a_row_problem(amana: App, tmp_path: Path) -> None:
+    """A value in a column the header does not name is that row's problem, as in a CSV,
+    not an unknown column that rejects the whole workbook."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    for n in (1, 2, 3):
+        sheet.append([*v1_row(n).values(), *((None, None, "oublié") if n == 2 else ())])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    report = services.submit_file(amana, path)
+    assert (report.status, report.accepted, report.rejected) == ("accepted", 2, 1)
+    (problem,) = report.problems
+    assert (problem["row"], problem["code"], problem["value"]) == (3, "extra_cells", "oublié")
 
 
 def test_unknown_extension_and_missing_file(amana: App, tmp_path: Path) -> None:

@@ -188,12 +188,26 @@ def _read_sheet(path: Path) -> pl.DataFrame:
             f"{path.name} : classeur XLSX illisible ({error}) ; réenregistrez-le depuis votre "
             "tableur ou envoyez un CSV UTF-8"
         ) from error
-    check_header([str(c).strip() for c in sheet.columns], path.name)
-    sheet = sheet.rename({c: str(c).strip() for c in sheet.columns})
-    return sheet.select(
-        pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "${1}")
-        for c in COLUMNS
+    # Cells past the header's last column come under names of fastexcel's making: they are
+    # a row's extra cells, as in a CSV, not a column of the header.
+    unnamed = [c for c in sheet.columns if str(c).startswith(_UNNAMED)]
+    check_header([str(c).strip() for c in sheet.columns if c not in unnamed], path.name)
+    sheet = sheet.rename({c: str(c).strip() for c in sheet.columns if c not in unnamed})
+    extra = pl.coalesce(
+        pl.lit(None, dtype=pl.String),
+        *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in unnamed],
     )
+    return sheet.select(
+        *[
+            pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "${1}")
+            for c in COLUMNS
+        ],
+        extra.alias(EXTRA_CELLS),
+    )
+
+
+#: How fastexcel names a column whose header cell is empty.
+_UNNAMED = "__UNNAMED__"
 
 
 def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
@@ -217,7 +231,8 @@ def read_chunks(source: SourceFile, chunk_rows: int) -> Iterator[pl.DataFrame]:
                 yield chunk
 
 
-#: Cells read beyond the header's columns: a row is reported when one of them has a value.
+#: Cells parsed beyond the header's columns; a row is reported when one of them, or any
+#: cell further on, has a value.
 _EXTRA_READ = 4
 
 
@@ -239,26 +254,47 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
         block = next(blocks, None)
         if block is None:
             return None
-        try:
-            frame = pl.read_csv(
+
+        def parse(ragged: bool) -> pl.DataFrame:
+            return pl.read_csv(
                 lead + block,
                 has_header=False,
                 schema=schema,
                 encoding="utf8",
-                truncate_ragged_lines=True,
+                truncate_ragged_lines=ragged,
                 empty_string_is_null=True,
             ).slice(1)
-        except pl.exceptions.PolarsError as error:
-            # Polars' message quotes the rows (names, CINs): it is not shown.
-            raise InvalidSubmission(_misquoted(path.name, block, line)) from error
+
+        try:
+            frame = parse(ragged=False)
+            beyond: pl.Expr | pl.Series = pl.lit(None, dtype=pl.String)
+        except pl.exceptions.PolarsError:
+            # A record wider than the columns parsed (rare: a file with a problem) is parsed
+            # cut, and what was cut is looked for by the csv module, in this block only.
+            try:
+                frame = parse(ragged=True)
+            except pl.exceptions.PolarsError as error:
+                # Polars' message quotes the rows (names, CINs): it is not shown.
+                raise InvalidSubmission(_misquoted(path.name, block, line)) from error
+            cut = _cells_beyond(block, len(schema))
+            if len(cut) != frame.height:
+                raise InvalidSubmission(_misquoted(path.name, block, line)) from None
+            beyond = pl.Series(cut, dtype=pl.String)
         line += block.count(b"\n")
-        return frame.with_columns(pl.coalesce(extras).alias(EXTRA_CELLS)).drop(extras)
+        return frame.with_columns(pl.coalesce([*extras, beyond]).alias(EXTRA_CELLS)).drop(extras)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-csv") as worker:
         ahead = worker.submit(parse_next)
         while (frame := ahead.result()) is not None:
             ahead = worker.submit(parse_next)
             yield frame
+
+
+def _cells_beyond(block: bytes, width: int) -> list[str | None]:
+    """For each record of `block`, its first non-blank cell past the first `width`, if any
+    (a blank line is a record of no cell, as Polars reads it)."""
+    records = csv.reader(block.decode("utf-8").splitlines(keepends=True))
+    return [next((c for c in cells[width:] if c.strip()), None) for cells in records]
 
 
 def _misquoted(display: str, block: bytes, first_line: int) -> str:
