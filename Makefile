@@ -30,6 +30,7 @@ test: setup system-deps
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
 	$(UV) run mypy
+	$(UV) run mypy bench
 	$(UV) run lint-imports
 	$(UV) run pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	$(MAKE) bench-smoke
@@ -47,6 +48,7 @@ lint: setup
 
 typecheck: setup
 	$(UV) run mypy
+	$(UV) run mypy bench
 
 bench: setup
 	$(UV) run python bench/ingest.py
