@@ -67,7 +67,7 @@ def _check_sector_size(persons: int, months: int, cross: float | None) -> None:
     if persons < _MIN_PERSONS:
         raise InvalidInput(
             f"--persons {persons} : trop peu d'emprunteurs pour que chaque institution ait "
-            f"des clients chaque mois ; donnez-en au moins {_MIN_PERSONS}"
+            f"des clients chaque mois ; donnez-en au moins {thousands(_MIN_PERSONS)}"
         )
     if not 1 <= months <= _MAX_MONTHS:
         raise InvalidInput(f"--months {months} : donnez un nombre de mois de 1 à {_MAX_MONTHS}")

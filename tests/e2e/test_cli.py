@@ -128,7 +128,7 @@ def test_bad_input_is_a_message_not_a_traceback(cli_env: Path) -> None:
     nowhere = cli_env / "missing-folder" / "out.csv"
     for args, said in [
         (["synth", "--out", "s", "--months", "0"], "nombre de mois"),
-        (["synth", "--out", "s", "--persons", "10"], "au moins 1000"),
+        (["synth", "--out", "s", "--persons", "10"], "au moins 1\u202f000"),
         (["persons", "export", str(nowhere)], "missing-folder » n'existe pas"),
         (["submissions", "problems", "1", "--out", str(nowhere)], "introuvable"),
     ]:
