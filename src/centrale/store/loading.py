@@ -24,7 +24,7 @@ from centrale.store.bulk import (
 from centrale.store.delta import CONTRACT_FIELDS, RECORD_FIELDS, SNAPSHOT_FIELDS
 from centrale.store.identity_repo import forget_records
 from centrale.store.staging import Stage, appending
-from centrale.store.tables import borrower_records
+from centrale.store.tables import borrower_records, contracts
 
 #: What is staged per customer to write (see `delta.Delta.customers`) ...
 CUSTOMER_COLUMNS = ("customer_ref", *RECORD_FIELDS)
@@ -156,14 +156,16 @@ def upsert_contracts(conn: Connection, stage: str, institution_id: int) -> None:
             + f" FROM {stage} AS s WHERE c.id = s.id AND NOT s.is_new"
         )
     )
-    conn.execute(
-        text(
-            f"INSERT INTO contracts (id, institution_id, contract_ref, {_listed(fields)}) "
-            f"SELECT s.id, :i, s.contract_ref, {_listed(fields, 's.')} "
-            f"FROM {stage} AS s WHERE s.is_new ORDER BY s.id"
-        ),
-        {"i": institution_id},
-    )
+    # Into an empty registry, the unique key is built once after the rows, as for records.
+    with indexes_set_aside(conn, contracts, when=is_empty(conn, contracts), unique=True):
+        conn.execute(
+            text(
+                f"INSERT INTO contracts (id, institution_id, contract_ref, {_listed(fields)}) "
+                f"SELECT s.id, :i, s.contract_ref, {_listed(fields, 's.')} "
+                f"FROM {stage} AS s WHERE s.is_new ORDER BY s.id"
+            ),
+            {"i": institution_id},
+        )
 
 
 _GIVEN = {"borrower_record_id", "institution_id"}

@@ -202,6 +202,9 @@ def _open_writer(path: Path) -> Any:
     the file)."""
     writer = adbc.connect(str(path), autocommit=True)
     with writer.cursor() as cursor:
+        # As in the registry (`centrale.store.db`): fewer, larger pages write a million rows
+        # about 15 % faster.
+        cursor.execute("PRAGMA page_size = 16384")
         cursor.execute("PRAGMA journal_mode = OFF")
         cursor.execute("PRAGMA synchronous = OFF")
     return writer
