@@ -188,11 +188,8 @@ def test_the_cin_resolver_links_in_the_database(
     rows = _february(K00002={"cin": "BE100001"}, K00005={"cin": "BE100003"})
     assert services.submit_file(app, write_v1(tmp_path / "feb.csv", rows)).status == "accepted"
     with db.connect() as conn:
-        person = dict(
-            conn.execute(select(borrower_records.c.customer_ref, borrower_records.c.person_id))
-            .tuples()
-            .all()
-        )
+        rows = conn.execute(select(borrower_records.c.customer_ref, borrower_records.c.person_id))
+        person = {ref: person_id for ref, person_id in rows}
     assert person["K00002"] == person["K00001"]  # same CIN now: same person
     assert person["K00005"] == person["K00003"]
     assert len({person["K00001"], person["K00003"], person["K00004"]}) == 3
