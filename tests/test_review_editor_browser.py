@@ -15,7 +15,14 @@ from playwright.sync_api import Locator, Page, sync_playwright
 from centrale.bootstrap import App
 from centrale.review.queue import get_item, queue
 from test_review_delivery_support import site  # noqa: F401
-from test_review_support import by_title, fetched, served  # noqa: F401
+from test_review_support import (  # noqa: F401
+    EDITOR_LOGIN,
+    EDITOR_PASSWORD,
+    an_editor,
+    by_title,
+    fetched,
+    served,
+)
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = [
@@ -51,6 +58,17 @@ def submit(page: Page, button: Locator) -> None:
         button.click()
 
 
+def open_queue(page: Page, site: str, app: App, query: str = "") -> None:
+    """Open the editor's queue, through the sign-in form when the page asks for it (each
+    test's registry is new: the session of the test before does not open it)."""
+    an_editor(app)
+    page.goto(f"{site}/revue/editeur{query}")
+    if page.locator("h1").inner_text() == "Connexion de l’éditeur":
+        page.get_by_label("Identifiant").fill(EDITOR_LOGIN)
+        page.get_by_label("Mot de passe").fill(EDITOR_PASSWORD)
+        submit(page, page.get_by_role("button", name="Se connecter"))
+
+
 def row(page: Page, item_id: int, table: str = "#en-attente") -> str:
     return f"{table} tr[data-item='{item_id}']"
 
@@ -61,7 +79,7 @@ def test_editor_accepts_rejects_tags_orders_and_quotes(page: Page, site: str, fe
     growth = items["Les associations de microcrédit renouent avec la croissance"]
     couscous = items["Recette : le couscous aux sept légumes"]
 
-    page.goto(f"{site}/revue/editeur")
+    open_queue(page, site, fetched)
     assert page.locator("h1").inner_text() == "File de l’éditeur"
     titles = page.locator("#en-attente .title").all_inner_texts()
     assert titles == [item.headline for item in queue(fetched.engine)]
@@ -85,7 +103,7 @@ def test_editor_accepts_rejects_tags_orders_and_quotes(page: Page, site: str, fe
         "étudiants",
     ]
 
-    page.goto(f"{site}/revue/editeur?tout=1")
+    open_queue(page, site, fetched, "?tout=1")
     submit(page, page.locator(row(page, couscous.id)).get_by_role("button", name="Rejeter"))
     assert get_item(fetched.engine, couscous.id).state == "rejected"
 
@@ -106,7 +124,7 @@ def test_editor_accepts_rejects_tags_orders_and_quotes(page: Page, site: str, fe
 def test_a_bad_action_shows_a_french_message_not_a_traceback(
     page: Page, site: str, fetched: App
 ) -> None:
-    page.goto(f"{site}/revue/editeur")
+    open_queue(page, site, fetched)
     first = queue(fetched.engine)[0]
     submit(page, page.locator(row(page, first.id)).get_by_role("button", name="Retenir"))
     form = page.locator(row(page, first.id, "#retenus"))
@@ -123,7 +141,7 @@ def test_withdrawing_a_retained_item_returns_it_to_the_queue(
     items = by_title(fetched)
     growth = items["Les associations de microcrédit renouent avec la croissance"]
     jaida = items[next(t for t in items if "JAIDA" in t)]
-    page.goto(f"{site}/revue/editeur")
+    open_queue(page, site, fetched)
     for item in (growth, jaida):
         submit(page, page.locator(row(page, item.id)).get_by_role("button", name="Retenir"))
     assert page.locator("#retenus .title").all_inner_texts() == [growth.headline, jaida.headline]

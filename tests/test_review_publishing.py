@@ -25,7 +25,7 @@ from centrale.review.wording import FRENCH
 from centrale.risk.stats import sector_series
 from centrale.web.app import create_app
 from test_review_issue import WEEK, compose_seed_issue
-from test_review_support import fetched, served
+from test_review_support import fetched, served, signed_in
 
 __all__ = ["fetched", "served"]
 
@@ -172,5 +172,9 @@ def test_archive_pages_pdf_and_feeds_over_http(fetched: App) -> None:
     assert atom.headers["content-type"].startswith("application/atom+xml")
     assert feedparser.parse(atom.text).entries[0].link.endswith("/revue/118")
     assert client.get("/revue/rss.xml").headers["content-type"].startswith("application/rss+xml")
-    preview = client.get("/revue/editeur/apercu/119")
+    # A draft's preview is the editor's: it asks for the sign-in first.
+    asked = client.get("/revue/editeur/apercu/119", follow_redirects=False)
+    assert asked.status_code == 303
+    assert asked.headers["location"] == "/revue/editeur/connexion?suite=/revue/editeur/apercu/119"
+    preview = signed_in(client, fetched).get("/revue/editeur/apercu/119")
     assert preview.status_code == 200 and "brouillon" in preview.text

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from centrale.bootstrap import App
 from centrale.review.flashback_text import PastIssue, read_past_issue
@@ -53,3 +54,24 @@ def comparable(text: str) -> str:
     text = text.replace("(...)", "(…)").replace("’", "'")
     text = " ".join(text.split())
     return re.sub(r"\s*([«»()…])\s*", r"\1", text)
+
+
+#: The editor the tests sign in as.
+EDITOR_LOGIN, EDITOR_PASSWORD = "f.benali", "une phrase assez longue"
+
+
+def an_editor(app: App) -> None:
+    """The tests' editor account, created once per registry."""
+    from centrale.review.editors import add_editor, list_editors
+
+    if not any(e.login == EDITOR_LOGIN for e in list_editors(app.engine)):
+        add_editor(app.engine, EDITOR_LOGIN, "Fatima Benali", EDITOR_PASSWORD)
+
+
+def signed_in(client: TestClient, app: App) -> TestClient:
+    """`client`, signed in to the editor's pages through the sign-in form."""
+    an_editor(app)
+    form = {"identifiant": EDITOR_LOGIN, "mot_de_passe": EDITOR_PASSWORD}
+    answer = client.post("/revue/editeur/connexion", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    return client

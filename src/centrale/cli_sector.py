@@ -18,6 +18,7 @@ from centrale.cli_format import (
     thousands,
 )
 from centrale.errors import CentraleError, InvalidInput
+from centrale.settings import Settings
 from centrale.terminal import console, handle_errors
 
 
@@ -130,4 +131,23 @@ def serve(
 
     from centrale.web.app import create_app
 
-    uvicorn.run(create_app(bootstrap()), host=host, port=port)
+    registry = bootstrap()
+    _check_secret_key(registry.settings, host)
+    uvicorn.run(create_app(registry), host=host, port=port)
+
+
+#: Hosts that only this machine reaches.
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _check_secret_key(settings: Settings, host: str) -> None:
+    """Served beyond this machine, the key that signs subscribers' links and editors' sessions
+    must not be the default one, which anyone can read in the source."""
+    default = Settings.model_fields["secret_key"].default
+    if host not in _LOOPBACK and settings.secret_key == default:
+        raise InvalidInput(
+            f"--host {host} : la clé CENTRALE_SECRET_KEY est celle par défaut, publique ; "
+            "n'importe qui pourrait signer des liens d'abonnés ou des sessions d'éditeur. "
+            "Donnez-en une secrète avant de servir hors de cette machine, par exemple : "
+            "export CENTRALE_SECRET_KEY=$(openssl rand -base64 32)"
+        )

@@ -128,9 +128,14 @@ def test_bad_input_is_a_message_not_a_traceback(cli_env: Path) -> None:
     nowhere = cli_env / "missing-folder" / "out.csv"
     for args, said in [
         (["synth", "--out", "s", "--months", "0"], "nombre de mois"),
-        (["synth", "--out", "s", "--persons", "10"], "au moins 1\u202f000"),
+        (
+            ["synth", "--out", "s", "--persons", "10"],
+            "au moins 1 000",
+        ),  # split() takes the narrow space too
         (["persons", "export", str(nowhere)], "missing-folder » n'existe pas"),
         (["submissions", "problems", "1", "--out", str(nowhere)], "introuvable"),
+        # Beyond this machine, not with the key that signs sessions left at its default.
+        (["serve", "--host", "0.0.0.0"], "CENTRALE_SECRET_KEY est celle par défaut"),
     ]:
         result = runner.invoke(app, args)
         shown = " ".join(result.output.split())  # as Rich wrapped it, unwrapped

@@ -105,7 +105,16 @@ def test_latin_normal_form_is_idempotent_and_ignores_case(name: str) -> None:
 def test_separators_do_not_change_the_normal_form_or_key(name: str, sep: str) -> None:
     respelled = sep.join(name.split(" "))
     assert normalise_latin_name(respelled) == normalise_latin_name(name)
-    assert latin_name_key(respelled) == latin_name_key(name)
+    # The apostrophe is an elision inside a word (M'hamed): the key's word-level rules, such
+    # as a word typed with every letter doubled, may see one word where a space shows two
+    # ("ad aa" against "ad'aa"). Spaces and hyphens only separate.
+    if sep != "'":
+        assert latin_name_key(respelled) == latin_name_key(name)
+
+
+def test_an_apostrophe_joins_the_letters_of_one_word() -> None:
+    assert latin_name_key("M'hamed") == latin_name_key("Mhamed")
+    assert latin_name_key("Ait'Ali") == latin_name_key("Ait Ali")
 
 
 @given(plain_words, st.sampled_from(["El", "Al", "Ben", "Ait", "Ou"]), st.sampled_from(" -"))

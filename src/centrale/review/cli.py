@@ -85,7 +85,14 @@ def rank() -> None:
 
 def _register() -> None:
     # Each command group owns its module; they attach themselves to `review_app`.
-    from centrale.review import cli_issue, cli_lists, cli_queue, cli_render, cli_sources
+    from centrale.review import (
+        cli_editors,
+        cli_issue,
+        cli_lists,
+        cli_queue,
+        cli_render,
+        cli_sources,
+    )
 
     cli_sources.register(review_app)
     cli_queue.register(review_app)
@@ -93,6 +100,7 @@ def _register() -> None:
     cli_render.register(review_app)
     register_delivery_commands(review_app)
     cli_lists.register(review_app)
+    cli_editors.register(review_app)
 
 
 _register()

@@ -154,3 +154,15 @@ review_issue_items = Table(
     ),
     Column("position", Integer, nullable=False),
 )
+
+#: The people who curate the review in the editor's pages: a login and an Argon2 hash of
+#: their password (never the password), written by `centrale review editors`.
+review_editors = Table(
+    "review_editors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

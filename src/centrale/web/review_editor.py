@@ -1,5 +1,5 @@
 """The editor's pages: the queue (accept, reject, requeue, tag, order, quote) and the draft
-preview.
+preview, behind a sign-in (`centrale.web.editor_session`).
 
 Plain forms posted to the server, each answered by a redirect back to the queue, so the
 pages work without JavaScript and every action is one request the tests can drive.
@@ -9,21 +9,35 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from centrale.bootstrap import App
 from centrale.review import queue as editor_queue
 from centrale.review.composition import issue_view
+from centrale.review.editors import authenticate
 from centrale.review.excerpts import quote_item, suggest
 from centrale.review.issues import issue_id_of, list_issues
 from centrale.review.wording import KINDS, LINK_LABELS, REGIONS, wording
 from centrale.web.app import templates
+from centrale.web.editor_session import (
+    FORM_FIELD,
+    EditorSession,
+    close_session,
+    current_session,
+    open_session,
+    require_editor,
+    safe_next,
+)
 from centrale.web.review_archive import issue_response
 
-router = APIRouter(prefix="/revue/editeur")
-Text = Annotated[str, Form()]
 QUEUE = "/revue/editeur"
+#: Every page and form of the editor's: only for a signed-in editor.
+router = APIRouter(prefix=QUEUE, dependencies=[Depends(require_editor)])
+#: The sign-in page, open to all.
+sign_in_router = APIRouter(prefix=QUEUE)
+Text = Annotated[str, Form()]
 
 
 def _registry(request: Request) -> App:
@@ -52,8 +66,15 @@ def queue_page(request: Request, tout: bool = False) -> Response:
         "regions": REGIONS,
         "kinds": KINDS,
         "labels": LINK_LABELS,
+        **_session_context(request),
     }
     return templates.TemplateResponse(request, "review/queue.html", context)
+
+
+def _session_context(request: Request) -> dict[str, object]:
+    session: EditorSession = request.state.editor_session
+    field = f'<input type="hidden" name="{FORM_FIELD}" value="{escape(session.form_token)}">'
+    return {"session": session, "token_field": Markup(field)}
 
 
 @router.post("/{item_id:int}/accepter")
@@ -119,3 +140,43 @@ def quote(
 def preview(request: Request, number: int) -> Response:
     engine = _registry(request).engine
     return issue_response(request, issue_view(engine, issue_id_of(engine, number)))
+
+
+@router.post("/deconnexion")
+def sign_out(request: Request) -> Response:
+    response = RedirectResponse(f"{QUEUE}/connexion", status_code=303)
+    close_session(response)
+    return response
+
+
+@sign_in_router.get("/connexion", response_class=HTMLResponse)
+def sign_in_page(request: Request, suite: str | None = None) -> Response:
+    if current_session(request) is not None:
+        return RedirectResponse(safe_next(suite), status_code=303)
+    return _sign_in_form(request, safe_next(suite))
+
+
+@sign_in_router.post("/connexion")
+def sign_in(
+    request: Request,
+    identifiant: Annotated[str, Form()] = "",
+    mot_de_passe: Annotated[str, Form()] = "",
+    suite: Annotated[str, Form()] = QUEUE,
+) -> Response:
+    registry = _registry(request)
+    editor = authenticate(registry.engine, identifiant.strip(), mot_de_passe)
+    if editor is None:
+        return _sign_in_form(request, safe_next(suite), identifiant, failed=True)
+    response = RedirectResponse(safe_next(suite), status_code=303)
+    secure = request.url.scheme == "https" or registry.settings.public_url.startswith("https:")
+    open_session(registry, editor, response, secure=secure)
+    return response
+
+
+def _sign_in_form(
+    request: Request, next_page: str, login: str = "", failed: bool = False
+) -> Response:
+    context = {"next": next_page, "login": login, "failed": failed}
+    return templates.TemplateResponse(
+        request, "review/sign_in.html", context, status_code=401 if failed else 200
+    )

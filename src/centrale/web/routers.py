@@ -8,4 +8,9 @@ from fastapi import APIRouter
 def feature_routers() -> list[APIRouter]:
     from centrale.web import review_archive, review_editor, subscriber_pages
 
-    return [subscriber_pages.router, review_editor.router, review_archive.router]
+    return [
+        subscriber_pages.router,
+        review_editor.sign_in_router,
+        review_editor.router,
+        review_archive.router,
+    ]

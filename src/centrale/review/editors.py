@@ -1,0 +1,142 @@
+"""The review's editors: their accounts and how they sign in to the editor's pages.
+
+A password is kept only as an Argon2id hash (argon2-cffi's defaults: RFC 9106's second
+recommended profile, 64 MiB and three passes), so a copy of the database gives no password
+away. Signing in with an unknown login verifies a hash all the same: a wrong login takes as
+long as a wrong password, and the timing does not tell which logins exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine
+
+from centrale.errors import InvalidInput, NotFound
+from centrale.store import editors as store
+
+#: A login: lower-case letters, digits, dots, hyphens and underscores.
+LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 12
+
+_HASHER = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Editor:
+    id: int
+    login: str
+    name: str
+    #: A digest of the password's hash, carried by the editor's sessions: a new password
+    #: closes every session opened with the old one.
+    stamp: str
+
+
+def _editor(row: store.EditorRow) -> Editor:
+    stamp = hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
+    return Editor(row.id, row.login, row.name, stamp)
+
+
+def check_login(login: str) -> str:
+    """A login as stored, or an `InvalidInput` that says how to write one.
+
+    >>> check_login("f.benali")
+    'f.benali'
+    >>> check_login("Fatima Benali")
+    Traceback (most recent call last):
+    ...
+    centrale.errors.InvalidInput: identifiant « Fatima Benali » invalide : ...
+    """
+    if not LOGIN.match(login):
+        raise InvalidInput(
+            f"identifiant « {login} » invalide : 2 à 64 caractères parmi les lettres minuscules "
+            "sans accent, les chiffres, le point, le tiret et le tiret bas (ex. f.benali)"
+        )
+    return login
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(
+            f"mot de passe trop court ({len(password)} caractères) : il en faut au moins "
+            f"{MIN_PASSWORD} ; une phrase de quelques mots se retient mieux qu'un mot compliqué"
+        )
+    return password
+
+
+def add_editor(engine: Engine, login: str, name: str, password: str) -> Editor:
+    check_login(login)
+    if not name.strip():
+        raise InvalidInput("donnez le nom de l'éditeur (--name), tel qu'il s'affichera")
+    hashed = _HASHER.hash(check_password(password))
+    with engine.begin() as conn:
+        return _editor(store.add_editor(conn, login, name.strip(), hashed))
+
+
+def change_password(engine: Engine, login: str, password: str) -> None:
+    hashed = _HASHER.hash(check_password(password))
+    with engine.begin() as conn:
+        if not store.set_password_hash(conn, login, hashed):
+            raise _unknown(login)
+
+
+def remove_editor(engine: Engine, login: str) -> None:
+    with engine.begin() as conn:
+        if not store.remove_editor(conn, login):
+            raise _unknown(login)
+
+
+def list_editors(engine: Engine) -> list[Editor]:
+    with engine.connect() as conn:
+        return [_editor(row) for row in store.list_editors(conn)]
+
+
+def authenticate(engine: Engine, login: str, password: str) -> Editor | None:
+    """The editor whose login and password these are, else None (whichever was wrong)."""
+    with engine.connect() as conn:
+        row = store.editor_by_login(conn, login)
+    if row is None:
+        _verify(_unknown_login_hash(), password)
+        return None
+    if not _verify(row.password_hash, password):
+        return None
+    if _HASHER.check_needs_rehash(row.password_hash):
+        # Hashed with weaker parameters than today's: hashed again while the password is here.
+        with engine.begin() as conn:
+            store.set_password_hash(conn, login, _HASHER.hash(password))
+            row = store.editor_by_login(conn, login) or row
+    return _editor(row)
+
+
+def signed_in_editor(engine: Engine, editor_id: int, stamp: str) -> Editor | None:
+    """The editor of a session, if the account still exists with the same password."""
+    with engine.connect() as conn:
+        row = store.editor_by_id(conn, editor_id)
+    if row is None:
+        return None
+    editor = _editor(row)
+    return editor if editor.stamp == stamp else None
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _unknown_login_hash() -> str:
+    return _HASHER.hash("centrale: aucun éditeur de ce nom")
+
+
+def _unknown(login: str) -> NotFound:
+    return NotFound(
+        f"aucun éditeur « {login} » ; la liste : centrale review editors list, ou créez-le : "
+        f"centrale review editors add {login} --name ..."
+    )

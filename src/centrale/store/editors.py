@@ -1,0 +1,74 @@
+"""The review's editors: who may open the editor's pages (`centrale.review.editors`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from centrale.errors import Conflict
+from centrale.store.review_tables import review_editors
+
+
+@dataclass(frozen=True)
+class EditorRow:
+    id: int
+    login: str
+    name: str
+    password_hash: str
+
+
+_COLUMNS = (
+    review_editors.c.id,
+    review_editors.c.login,
+    review_editors.c.name,
+    review_editors.c.password_hash,
+)
+
+
+def add_editor(conn: Connection, login: str, name: str, password_hash: str) -> EditorRow:
+    try:
+        with conn.begin_nested():
+            new_id = conn.execute(
+                insert(review_editors)
+                .values(login=login, name=name, password_hash=password_hash)
+                .returning(review_editors.c.id)
+            ).scalar_one()
+    except IntegrityError as error:
+        raise Conflict(
+            f"l'éditeur « {login} » existe déjà ; choisissez un autre identifiant, ou changez "
+            f"son mot de passe (centrale review editors password {login})"
+        ) from error
+    return EditorRow(int(new_id), login, name, password_hash)
+
+
+def editor_by_login(conn: Connection, login: str) -> EditorRow | None:
+    row = conn.execute(select(*_COLUMNS).where(review_editors.c.login == login)).first()
+    return EditorRow(*row) if row else None
+
+
+def editor_by_id(conn: Connection, editor_id: int) -> EditorRow | None:
+    row = conn.execute(select(*_COLUMNS).where(review_editors.c.id == editor_id)).first()
+    return EditorRow(*row) if row else None
+
+
+def list_editors(conn: Connection) -> list[EditorRow]:
+    rows = conn.execute(select(*_COLUMNS).order_by(review_editors.c.login))
+    return [EditorRow(*row) for row in rows]
+
+
+def set_password_hash(conn: Connection, login: str, password_hash: str) -> bool:
+    """Replace an editor's hash; False when there is no such editor."""
+    done = conn.execute(
+        update(review_editors)
+        .where(review_editors.c.login == login)
+        .values(password_hash=password_hash)
+    )
+    return done.rowcount == 1
+
+
+def remove_editor(conn: Connection, login: str) -> bool:
+    """False when there is no such editor."""
+    done = conn.execute(delete(review_editors).where(review_editors.c.login == login))
+    return done.rowcount == 1

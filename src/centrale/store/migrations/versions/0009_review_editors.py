@@ -1,0 +1,37 @@
+"""the review's editors
+
+Revision ID: 0009
+Revises: 0008
+
+The editor's pages ask for a login: each editor has one, with an Argon2 hash of their
+password.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "review_editors",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("login", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_editors")),
+        sa.UniqueConstraint("login", name=op.f("uq_review_editors_login")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("review_editors")
