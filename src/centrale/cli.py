@@ -21,17 +21,18 @@ from centrale.cli_format import (
     progress_bar,
     rows_in_file,
 )
+from centrale.cli_french import CentraleTyper
 from centrale.risk.stats import empty_json
 from centrale.terminal import console, handle_errors, output_file
 
-app = typer.Typer(
+app = CentraleTyper(
     help="Centrale des risques du microcrédit et revue Flash-back.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-institutions_app = typer.Typer(help="Institutions membres.", no_args_is_help=True)
-submissions_app = typer.Typer(help="Soumissions mensuelles reçues.", no_args_is_help=True)
+institutions_app = CentraleTyper(help="Institutions membres.", no_args_is_help=True)
+submissions_app = CentraleTyper(help="Soumissions mensuelles reçues.", no_args_is_help=True)
 app.add_typer(institutions_app, name="institutions")
 app.add_typer(submissions_app, name="submissions")
 

@@ -13,10 +13,11 @@ import typer
 from rich.table import Table
 
 from centrale.bootstrap import bootstrap
+from centrale.cli_french import CentraleTyper
 from centrale.identity import persons
 from centrale.terminal import console, err_console, handle_errors, output_file
 
-persons_app = typer.Typer(help="Personnes du registre.", no_args_is_help=True)
+persons_app = CentraleTyper(help="Personnes du registre.", no_args_is_help=True)
 
 #: French names of the comparisons and of their levels, for `persons show`.
 FIELDS = {

@@ -13,10 +13,11 @@ import typer
 from rich.table import Table
 
 from centrale.bootstrap import App
+from centrale.cli_french import CentraleTyper
 from centrale.review.cli_delivery import register_delivery_commands
 from centrale.terminal import console
 
-review_app = typer.Typer(help="La revue hebdomadaire Flash-back.", no_args_is_help=True)
+review_app = CentraleTyper(help="La revue hebdomadaire Flash-back.", no_args_is_help=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

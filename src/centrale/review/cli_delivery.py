@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from centrale.bootstrap import App
+from centrale.cli_french import CentraleTyper
 from centrale.errors import InvalidInput
 from centrale.review.cli_returns import when as _when
 from centrale.review.sends import SendReport
@@ -37,7 +38,7 @@ def register_delivery_commands(review_app: typer.Typer) -> None:
 
     cli_subscribers.register(review_app)
     cli_returns.register(review_app)
-    sends_app = typer.Typer(help="Les rapports d'envoi.", no_args_is_help=True)
+    sends_app = CentraleTyper(help="Les rapports d'envoi.", no_args_is_help=True)
     review_app.add_typer(sends_app, name="sends")
 
     @review_app.command("send")

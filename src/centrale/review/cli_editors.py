@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.errors import InvalidInput
 from centrale.review.editors import add_editor, change_password, list_editors, remove_editor
 from centrale.terminal import console
@@ -42,7 +43,7 @@ def read_password(from_stdin: bool) -> str:
 def register(review_app: typer.Typer) -> None:
     from centrale.review.cli import command, registry
 
-    editors_app = typer.Typer(
+    editors_app = CentraleTyper(
         help="Les éditeurs de la revue : qui peut ouvrir les pages de l'éditeur.",
         no_args_is_help=True,
     )

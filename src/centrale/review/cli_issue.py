@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.review.cli import command, console, registry
 from centrale.review.errors import InvalidReviewInput
 
-issue_app = typer.Typer(help="Les numéros : créer, composer, citer, publier.")
+issue_app = CentraleTyper(help="Les numéros : créer, composer, citer, publier.")
 
 
 def register(review_app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.review.mailing_lists import add_list, add_segment, all_lists, all_segments
 from centrale.terminal import console
 
@@ -20,8 +21,8 @@ CodeArgument = Annotated[
 def register(review_app: typer.Typer) -> None:
     from centrale.review.cli import command, registry
 
-    lists_app = typer.Typer(help="Les listes de diffusion de la revue.", no_args_is_help=True)
-    segments_app = typer.Typer(
+    lists_app = CentraleTyper(help="Les listes de diffusion de la revue.", no_args_is_help=True)
+    segments_app = CentraleTyper(
         help="Les segments d'abonnés (institutions, bailleurs, presse, chercheurs, …).",
         no_args_is_help=True,
     )

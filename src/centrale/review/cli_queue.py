@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.review.analysis import fold_accents
 from centrale.review.cli import command, console, registry
 from centrale.review.wording import FRENCH
 
-queue_app = typer.Typer(help="La file de l'éditeur : accepter, rejeter, étiqueter, ordonner.")
+queue_app = CentraleTyper(help="La file de l'éditeur : accepter, rejeter, étiqueter, ordonner.")
 # The words an editor may type for `--state`, accents and plural optional.
 STATE_WORDS = {
     "attente": "pending",

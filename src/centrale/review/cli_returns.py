@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.terminal import console
 
 
@@ -24,8 +25,8 @@ def when(moment: datetime | None) -> str:
 def register(review_app: typer.Typer) -> None:
     from centrale.review.cli import command, registry
 
-    bounces_app = typer.Typer(help="Les rebonds et retours de courrier.", no_args_is_help=True)
-    suppressions_app = typer.Typer(
+    bounces_app = CentraleTyper(help="Les rebonds et retours de courrier.", no_args_is_help=True)
+    suppressions_app = CentraleTyper(
         help="La liste d'exclusion : les adresses qui ne reçoivent plus rien.",
         no_args_is_help=True,
     )

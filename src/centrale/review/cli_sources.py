@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.review.cli import command, console, registry
 from centrale.review.wording import FRENCH
 
-sources_app = typer.Typer(help="Les sources de la revue (flux et pages).", no_args_is_help=True)
-rules_app = typer.Typer(help="Règles de sélection : boost, block, keep.", no_args_is_help=True)
+sources_app = CentraleTyper(help="Les sources de la revue (flux et pages).", no_args_is_help=True)
+rules_app = CentraleTyper(help="Règles de sélection : boost, block, keep.", no_args_is_help=True)
 KIND_LABELS = {"feed": "flux", "page": "page"}
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from centrale.cli_french import CentraleTyper
 from centrale.errors import InvalidInput
 from centrale.review.confirmation_mail import send_confirmations
 from centrale.review.consent import add_wording, current_wording
@@ -32,8 +33,8 @@ ListOption = Annotated[str, typer.Option("--list", help="Code de la liste.")]
 def register(review_app: typer.Typer) -> None:
     from centrale.review.cli import command, registry
 
-    subscribers = typer.Typer(help="Les abonnés de la revue.", no_args_is_help=True)
-    consent_app = typer.Typer(help="Le texte de consentement.", no_args_is_help=True)
+    subscribers = CentraleTyper(help="Les abonnés de la revue.", no_args_is_help=True)
+    consent_app = CentraleTyper(help="Le texte de consentement.", no_args_is_help=True)
     review_app.add_typer(subscribers, name="subscribers")
     review_app.add_typer(consent_app, name="consent")
 
