@@ -100,3 +100,24 @@ def db(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def app(settings: Settings, db: Engine) -> Iterator[App]:
     yield App(settings=settings, engine=db)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The docstrings' examples run as tests (`--doctest-modules` over `src/centrale`).
+    Those marked `+SKIP` whole show a call that needs a database or a file (how to use it,
+    not a claim): they are deselected, not reported as skipped tests."""
+    import doctest
+
+    from _pytest.doctest import DoctestItem
+
+    illustrations = [
+        item
+        for item in items
+        if isinstance(item, DoctestItem)
+        and item.dtest is not None
+        and all(example.options.get(doctest.SKIP) for example in item.dtest.examples)
+    ]
+    if illustrations:
+        config.hook.pytest_deselected(items=illustrations)
+        kept = set(map(id, illustrations))
+        items[:] = [item for item in items if id(item) not in kept]

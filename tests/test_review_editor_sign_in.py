@@ -120,11 +120,16 @@ def test_signing_out_and_a_new_password_close_the_session(fetched: App) -> None:
     an_editor(fetched)
     client = TestClient(create_app(fetched))
     assert sign_in(client).status_code == 303
+    copied = client.cookies[COOKIE]
     out = client.post(
         f"{QUEUE}/deconnexion", data={FORM_FIELD: form_token(client)}, follow_redirects=False
     )
     assert out.status_code == 303 and out.headers["location"] == f"{QUEUE}/connexion"
     assert client.get(QUEUE, follow_redirects=False).status_code == 303
+    # A copy of the cookie kept from before opens nothing: the session is closed server-side.
+    client.cookies.set(COOKIE, copied, path=QUEUE)
+    assert client.get(QUEUE, follow_redirects=False).status_code == 303
+    client.cookies.clear()
 
     assert sign_in(client).status_code == 303
     assert client.get(QUEUE, follow_redirects=False).status_code == 200
@@ -175,3 +180,27 @@ def test_editors_commands(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     assert gone.exit_code == 0 and list_editors(app.engine) == []
     again = runner.invoke(cli, ["review", "editors", "remove", "f.benali"])
     assert again.exit_code == 2 and "aucun éditeur « f.benali »" in again.output
+
+
+def test_odd_input_is_refused_without_a_server_error(fetched: App) -> None:
+    an_editor(fetched)
+    client = TestClient(create_app(fetched))
+    nul = sign_in(client, login=EDITOR_LOGIN + "\x00")
+    assert nul.status_code == 401  # not a 500 from the database (PostgreSQL refuses NUL)
+    assert sign_in(client).status_code == 303
+    odd = client.post(f"{QUEUE}/1/rejeter", data={FORM_FIELD: "é"}, follow_redirects=False)
+    assert odd.status_code == 403
+    huge = "9" * 30
+    assert client.get(f"{QUEUE}/apercu/{huge}").status_code == 404
+    assert client.post(f"{QUEUE}/{huge}/rejeter", data={}).status_code == 404
+    assert client.get(f"/revue/{huge}").status_code == 404
+
+
+def test_the_editor_s_pages_are_kept_out_of_caches_and_frames(fetched: App) -> None:
+    an_editor(fetched)
+    client = TestClient(create_app(fetched))
+    for answer in (client.get(QUEUE, follow_redirects=False), sign_in(client), client.get(QUEUE)):
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
+        assert answer.headers["x-frame-options"] == "DENY"
+    assert "no-store" not in client.get("/revue").headers.get("cache-control", "")

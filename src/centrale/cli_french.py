@@ -43,7 +43,9 @@ WORDS: dict[str, str] = {
 
 
 def french(message: str) -> str:
-    """>>> french("Commands"), french("anything else")
+    """The French of one of `typer.core`'s messages; any other string as it is.
+
+    >>> french("Commands"), french("anything else")
     ('Commandes', 'anything else')
     """
     return WORDS.get(message, message)

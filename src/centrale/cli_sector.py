@@ -142,12 +142,22 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 def _check_secret_key(settings: Settings, host: str) -> None:
     """Served beyond this machine, the key that signs subscribers' links and editors' sessions
-    must not be the default one, which anyone can read in the source."""
-    default = Settings.model_fields["secret_key"].default
-    if host not in _LOOPBACK and settings.secret_key == default:
-        raise InvalidInput(
-            f"--host {host} : la clé CENTRALE_SECRET_KEY est celle par défaut, publique ; "
-            "n'importe qui pourrait signer des liens d'abonnés ou des sessions d'éditeur. "
-            "Donnez-en une secrète avant de servir hors de cette machine, par exemple : "
-            "export CENTRALE_SECRET_KEY=$(openssl rand -base64 32)"
-        )
+    must be a secret one: not the default, which anyone can read in the source, nor a short
+    one, which can be guessed."""
+    if host in _LOOPBACK:
+        return
+    key = settings.secret_key.strip()
+    if key == Settings.model_fields["secret_key"].default.strip():
+        problem = "est celle par défaut, publique"
+    elif len(key) < _MIN_SECRET:
+        problem = f"n'a que {len(key)} caractères (il en faut au moins {_MIN_SECRET})"
+    else:
+        return
+    raise InvalidInput(
+        f"--host {host} : la clé CENTRALE_SECRET_KEY {problem} ; n'importe qui pourrait "
+        "signer des liens d'abonnés. Donnez-en une secrète avant de servir hors de cette "
+        "machine, par exemple : export CENTRALE_SECRET_KEY=$(openssl rand -base64 32)"
+    )
+
+
+_MIN_SECRET = 32

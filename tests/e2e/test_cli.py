@@ -195,3 +195,12 @@ def test_init_institutions_synth_and_demo(
     if database_url.startswith("sqlite:///"):  # where the file is, not a relative URL
         path = Path(database_url.removeprefix("sqlite:///")).resolve()
         assert f"(fichier {path})" in shown.output.replace("\n", "")
+
+
+def test_serving_beyond_this_machine_needs_a_long_secret_key(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CENTRALE_SECRET_KEY", "court")
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
+    shown = " ".join(result.output.split())
+    assert result.exit_code == 2 and "n'a que 5 caractères (il en faut au moins 32)" in shown

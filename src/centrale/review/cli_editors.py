@@ -70,7 +70,9 @@ def register(review_app: typer.Typer) -> None:
         with registry() as app:
             found = list_editors(app.engine)
         if not found:
-            console.print("Aucun éditeur. Créez-en un : centrale review editors add LOGIN --name N")
+            console.print(
+                "Aucun éditeur. Créez-en un : centrale review editors add IDENTIFIANT --name NOM"
+            )
             return
         table = Table("identifiant", "nom")
         for editor in found:

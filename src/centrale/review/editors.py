@@ -32,14 +32,14 @@ class Editor:
     id: int
     login: str
     name: str
-    #: A digest of the password's hash, carried by the editor's sessions: a new password
-    #: closes every session opened with the old one.
+    #: A digest of the password's hash and of the sessions' generation, carried by the
+    #: editor's sessions: a new password, or signing out, closes every session opened before.
     stamp: str
 
 
 def _editor(row: store.EditorRow) -> Editor:
-    stamp = hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
-    return Editor(row.id, row.login, row.name, stamp)
+    seed = f"{row.password_hash}:{row.session_generation}"
+    return Editor(row.id, row.login, row.name, hashlib.sha256(seed.encode()).hexdigest()[:16])
 
 
 def check_login(login: str) -> str:
@@ -55,7 +55,8 @@ def check_login(login: str) -> str:
     if not LOGIN.match(login):
         raise InvalidInput(
             f"identifiant « {login} » invalide : 2 à 64 caractères parmi les lettres minuscules "
-            "sans accent, les chiffres, le point, le tiret et le tiret bas (ex. f.benali)"
+            "sans accent, les chiffres, le point, le tiret et le tiret bas, en commençant par "
+            "une lettre ou un chiffre (ex. f.benali)"
         )
     return login
 
@@ -98,6 +99,9 @@ def list_editors(engine: Engine) -> list[Editor]:
 
 def authenticate(engine: Engine, login: str, password: str) -> Editor | None:
     """The editor whose login and password these are, else None (whichever was wrong)."""
+    if not LOGIN.match(login):  # no account has it; nor does it reach the database
+        _verify(_unknown_login_hash(), password)
+        return None
     with engine.connect() as conn:
         row = store.editor_by_login(conn, login)
     if row is None:
@@ -113,8 +117,17 @@ def authenticate(engine: Engine, login: str, password: str) -> Editor | None:
     return _editor(row)
 
 
+def sign_out(engine: Engine, editor: Editor) -> None:
+    """Close the editor's sessions: a copy of the session's cookie opens nothing after."""
+    with engine.begin() as conn:
+        store.close_sessions(conn, editor.id)
+
+
 def signed_in_editor(engine: Engine, editor_id: int, stamp: str) -> Editor | None:
-    """The editor of a session, if the account still exists with the same password."""
+    """The editor of a session, if the account still exists with the same password and the
+    session was not closed."""
+    if not 0 < editor_id < 2**31:
+        return None
     with engine.connect() as conn:
         row = store.editor_by_id(conn, editor_id)
     if row is None:

@@ -54,8 +54,9 @@ def unwrap(text: str) -> str:
 def read_past_issue(text: str) -> PastIssue:
     """Split a past issue's text into introduction, disclaimer and items.
 
-    >>> issue = read_past_issue(Path("flashback-seed.txt").read_text())  # doctest: +SKIP
-    >>> issue.items[0].label
+    >>> from pathlib import Path
+    >>> seed = Path(__file__).parent / "demo_data" / "flashback-seed.txt"
+    >>> read_past_issue(seed.read_text(encoding="utf-8")).items[0].label
     'entretien'
     """
     flat = unwrap(text)

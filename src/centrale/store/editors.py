@@ -17,6 +17,7 @@ class EditorRow:
     login: str
     name: str
     password_hash: str
+    session_generation: int
 
 
 _COLUMNS = (
@@ -24,6 +25,7 @@ _COLUMNS = (
     review_editors.c.login,
     review_editors.c.name,
     review_editors.c.password_hash,
+    review_editors.c.session_generation,
 )
 
 
@@ -40,7 +42,7 @@ def add_editor(conn: Connection, login: str, name: str, password_hash: str) -> E
             f"l'éditeur « {login} » existe déjà ; choisissez un autre identifiant, ou changez "
             f"son mot de passe (centrale review editors password {login})"
         ) from error
-    return EditorRow(int(new_id), login, name, password_hash)
+    return EditorRow(int(new_id), login, name, password_hash, 0)
 
 
 def editor_by_login(conn: Connection, login: str) -> EditorRow | None:
@@ -66,6 +68,16 @@ def set_password_hash(conn: Connection, login: str, password_hash: str) -> bool:
         .values(password_hash=password_hash)
     )
     return done.rowcount == 1
+
+
+def close_sessions(conn: Connection, editor_id: int) -> None:
+    """Close every session the editor has open (they carry the generation they began in)."""
+    generation = review_editors.c.session_generation
+    conn.execute(
+        update(review_editors)
+        .where(review_editors.c.id == editor_id)
+        .values(session_generation=generation + 1)
+    )
 
 
 def remove_editor(conn: Connection, login: str) -> bool:

@@ -164,5 +164,7 @@ review_editors = Table(
     Column("login", String(64), nullable=False, unique=True),
     Column("name", String(200), nullable=False),
     Column("password_hash", String(255), nullable=False),
+    # Raised when the editor signs out: every session opened before is closed.
+    Column("session_generation", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

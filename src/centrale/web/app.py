@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.convertors import Convertor, register_url_convertor
 
 from centrale.bootstrap import App
 from centrale.errors import CentraleError
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+#: Pages that hold what only their user may see: kept out of caches and frames.
+PRIVATE_PAGES = "/revue/editeur"
+
+
+class RowId(Convertor[int]):
+    """`{name:id}` in a route: a row id, at most nine digits. Starlette's `int` takes any
+    number of digits, and a number too large for the database's integers answered 500."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", RowId())
 
 
 def wants_json(request: Request) -> bool:
@@ -37,6 +57,18 @@ def create_app(registry: App) -> FastAPI:
         return templates.TemplateResponse(
             request, "error.html", {"error": error}, status_code=error.status
         )
+
+    @web.middleware("http")
+    async def private(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        if request.url.path.startswith(PRIVATE_PAGES):
+            # Back after signing out must not show the queue again from the browser's cache.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            response.headers["X-Frame-Options"] = "DENY"
+        return response
 
     @web.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -21,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from centrale.bootstrap import App
 from centrale.errors import Forbidden
-from centrale.review.editors import Editor, signed_in_editor
+from centrale.review.editors import Editor, sign_out, signed_in_editor
 
 COOKIE = "centrale_editeur"
 PATH = "/revue/editeur"
@@ -60,7 +61,10 @@ def open_session(registry: App, editor: Editor, response: Response, secure: bool
     )
 
 
-def close_session(response: Response) -> None:
+def close_session(registry: App, session: EditorSession, response: Response) -> None:
+    """Sign the editor out: their sessions are closed in the registry (a copy of the cookie
+    opens nothing after), and the cookie is deleted."""
+    sign_out(registry.engine, session.editor)
     response.delete_cookie(COOKIE, path=PATH)
 
 
@@ -90,10 +94,11 @@ async def require_editor(request: Request) -> EditorSession:
         raise HTTPException(status_code=303, headers={"Location": target})
     if request.method == "POST":
         posted = (await request.form()).get(FORM_FIELD)
-        if not isinstance(posted, str) or not hmac.compare_digest(posted, session.form_token):
+        expected = session.form_token.encode()
+        if not isinstance(posted, str) or not hmac.compare_digest(posted.encode(), expected):
             raise Forbidden(
-                "ce formulaire ne vient pas d'une page de l'éditeur ouverte dans cette session "
-                "(ou la session a changé depuis) ; rechargez la page de l'éditeur et recommencez"
+                "ce formulaire a expiré ou ne vient pas de cette session : rechargez la page "
+                "de l'éditeur et recommencez"
             )
     request.state.editor_session = session
     return session
@@ -101,16 +106,19 @@ async def require_editor(request: Request) -> EditorSession:
 
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: one of the editor's own pages, nothing else (a link to
-    the sign-in page must not send an editor to another site).
+    the sign-in page must not send an editor to another site, nor elsewhere on this one).
+    Only plain paths and queries pass: no percent-escapes, dots or backslashes to decode.
 
-    >>> safe_next("/revue/editeur/apercu/3"), safe_next("https://ailleurs.example/")
-    ('/revue/editeur/apercu/3', '/revue/editeur')
-    >>> safe_next("/revue/editeur/../../admin"), safe_next("/revue/editeurs")
+    >>> safe_next("/revue/editeur/apercu/3"), safe_next("/revue/editeur?tout=1")
+    ('/revue/editeur/apercu/3', '/revue/editeur?tout=1')
+    >>> safe_next("https://ailleurs.example/"), safe_next("/revue/editeur/../../admin")
+    ('/revue/editeur', '/revue/editeur')
+    >>> safe_next("/revue/editeur/%2e%2e/x"), safe_next("/revue/editeurs")
     ('/revue/editeur', '/revue/editeur')
     """
-    if not target or ".." in target or "\\" in target:
-        return PATH
-    path = target.split("?", 1)[0]
-    if path == PATH or path.startswith(PATH + "/"):
+    if target and _OWN_PAGE.fullmatch(target):
         return target
     return PATH
+
+
+_OWN_PAGE = re.compile(r"/revue/editeur(/[A-Za-z0-9_-]+)*(\?[A-Za-z0-9_=&-]*)?")

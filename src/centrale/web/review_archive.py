@@ -51,7 +51,7 @@ def rss(request: Request) -> Response:
     return Response(body, media_type="application/rss+xml; charset=utf-8")
 
 
-@router.get("/revue/{number:int}.pdf")
+@router.get("/revue/{number:id}.pdf")
 def issue_pdf(request: Request, number: int) -> Response:
     issue = published(_registry(request), number)
     return Response(
@@ -61,7 +61,7 @@ def issue_pdf(request: Request, number: int) -> Response:
     )
 
 
-@router.get("/revue/{number:int}", response_class=HTMLResponse)
+@router.get("/revue/{number:id}", response_class=HTMLResponse)
 def issue_page(request: Request, number: int) -> Response:
     issue = published(_registry(request), number)
     return issue_response(request, issue)

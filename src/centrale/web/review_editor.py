@@ -77,7 +77,7 @@ def _session_context(request: Request) -> dict[str, object]:
     return {"session": session, "token_field": Markup(field)}
 
 
-@router.post("/{item_id:int}/accepter")
+@router.post("/{item_id:id}/accepter")
 def accept(
     request: Request,
     item_id: int,
@@ -97,20 +97,20 @@ def accept(
     return _back(f"#retenu-{item_id}")
 
 
-@router.post("/{item_id:int}/rejeter")
+@router.post("/{item_id:id}/rejeter")
 def reject(request: Request, item_id: int) -> Response:
     editor_queue.reject(_registry(request).engine, item_id)
     return _back()
 
 
-@router.post("/{item_id:int}/remettre")
+@router.post("/{item_id:id}/remettre")
 def requeue(request: Request, item_id: int) -> Response:
     """ "Retirer" on a retained item: back to the queue, not rejected."""
     editor_queue.requeue(_registry(request).engine, item_id)
     return _back(f"#article-{item_id}")
 
 
-@router.post("/{item_id:int}/etiquettes")
+@router.post("/{item_id:id}/etiquettes")
 def tag(
     request: Request, item_id: int, tags: Text, retirer: Annotated[bool, Form()] = False
 ) -> Response:
@@ -119,13 +119,13 @@ def tag(
     return _back(f"#article-{item_id}")
 
 
-@router.post("/{item_id:int}/ordre")
+@router.post("/{item_id:id}/ordre")
 def order(request: Request, item_id: int, position: Annotated[int, Form()]) -> Response:
     editor_queue.order(_registry(request).engine, item_id, position)
     return _back(f"#retenu-{item_id}")
 
 
-@router.post("/{item_id:int}/citation")
+@router.post("/{item_id:id}/citation")
 def quote(
     request: Request,
     item_id: int,
@@ -136,7 +136,7 @@ def quote(
     return _back(f"#retenu-{item_id}")
 
 
-@router.get("/apercu/{number:int}", response_class=HTMLResponse)
+@router.get("/apercu/{number:id}", response_class=HTMLResponse)
 def preview(request: Request, number: int) -> Response:
     engine = _registry(request).engine
     return issue_response(request, issue_view(engine, issue_id_of(engine, number)))
@@ -145,7 +145,7 @@ def preview(request: Request, number: int) -> Response:
 @router.post("/deconnexion")
 def sign_out(request: Request) -> Response:
     response = RedirectResponse(f"{QUEUE}/connexion", status_code=303)
-    close_session(response)
+    close_session(_registry(request), request.state.editor_session, response)
     return response
 
 

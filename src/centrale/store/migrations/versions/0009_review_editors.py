@@ -4,7 +4,7 @@ Revision ID: 0009
 Revises: 0008
 
 The editor's pages ask for a login: each editor has one, with an Argon2 hash of their
-password.
+password, and a generation of sessions that signing out raises.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("login", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
