@@ -130,3 +130,47 @@ def test_a_model_that_saw_few_matches_is_trained_again_only_once_the_registry_gr
     assert models() == [trained_at]  # same clients: no new training
     assert submit_file(db, ardi, resolver).status == "accepted"
     assert len(models()) == 2  # the registry grew by more than a quarter
+
+
+def test_relinked_records_keep_exactly_their_new_cin_keys(
+    db: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """A record whose identity changed is linked again: its old CIN keys go (deleted through
+    the keys' primary key, not by a scan) and its new ones come; no key outlives its record."""
+    from centrale.identity.borrowers import stored_cin_keys
+    from centrale.store.identity_repo import CIN_KEY_SOURCES
+    from centrale.store.identity_tables import identity_cin_keys, identity_features
+    from centrale.synth import generate_month_files
+
+    january, february, _ = generate_month_files(tmp_path, rows=500, months=3, seed=9)
+    resolver = make_resolver(settings)
+    with db.begin() as conn:
+        add_institution(conn, "AMANA", "Al Amana")
+    assert submit_file(db, january, resolver).status == "accepted"
+    month = pl.read_csv(february, infer_schema_length=0)
+    changed = month["customer_ref"].unique(maintain_order=True).head(25)
+    retyped = pl.col("customer_ref").is_in(changed.implode())
+    month = month.with_columns(
+        cin=pl.when(retyped).then(pl.lit("ZZ") + pl.col("cin").str.slice(2)).otherwise("cin"),
+        last_name=pl.when(retyped).then(pl.lit("Nouveau")).otherwise("last_name"),
+    )
+    month.write_csv(february)
+    assert submit_file(db, february, resolver).status == "accepted"
+
+    with db.connect() as conn:
+        stored = pl.DataFrame(
+            conn.execute(select(*(identity_features.c[c] for c in CIN_KEY_SOURCES))).all(),
+            schema=CIN_KEY_SOURCES,
+            orient="row",
+        )
+        keys = pl.DataFrame(
+            conn.execute(
+                select(identity_cin_keys.c.key, identity_cin_keys.c.borrower_record_id)
+            ).all(),
+            schema={"key": pl.String, "borrower_record_id": pl.Int64},
+            orient="row",
+        )
+    expected = stored_cin_keys(stored)
+    assert keys.height == expected.height
+    assert keys.join(expected, on=["key", "borrower_record_id"], how="anti").is_empty()
+    assert keys.filter(pl.col("key").str.starts_with("ZZ")).height >= 25

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Connection
 
-from centrale.identity.borrowers import BorrowerSpec, with_keys
+from centrale.identity.borrowers import BorrowerSpec, stored_cin_keys, with_keys
 from centrale.identity.decide import Decision, decide
 from centrale.identity.linkage import Scored, score, train
 from centrale.identity.model import Model
@@ -56,7 +56,9 @@ class ModelResolver:
             return pl.DataFrame(schema=LINK_SCHEMA)
         registry_size = repo.count_features(conn)
         if registry_size:  # an empty registry has no earlier links to forget
-            repo.forget_records(conn, records["borrower_record_id"].to_list())
+            ids = records["borrower_record_id"].to_list()
+            held_keys = stored_cin_keys(repo.cin_key_sources(conn, ids))
+            repo.forget_records(conn, ids, held_keys)
             registry_size = repo.count_features(conn)
         new = self.spec.prepare(records)
         model_id, model = self._model(conn, new, registry_size)

@@ -150,15 +150,69 @@ def count_features(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(identity_features)).scalar_one())
 
 
-def forget_records(conn: Connection, record_ids: Sequence[int]) -> None:
-    """Drop the identity rows of records about to be linked again: one statement per table."""
+#: What a record's CIN keys are made of, as `identity_features` keeps it.
+CIN_KEY_SOURCES: dict[str, pl.DataType] = {
+    "borrower_record_id": pl.Int64(),
+    "cin": pl.String(),
+    "ln_key": pl.String(),
+    "fn_key": pl.String(),
+}
+
+
+def cin_key_sources(conn: Connection, record_ids: Sequence[int]) -> pl.DataFrame:
+    """The stored fields (`CIN_KEY_SOURCES`) the records' CIN keys were made of, so that
+    the keys can be made again and deleted by their primary key."""
+    if not record_ids:
+        return pl.DataFrame(schema=CIN_KEY_SOURCES)
+    id_table(conn, "key_source_ids", record_ids)
+    columns = ", ".join(f"f.{c}" for c in CIN_KEY_SOURCES)
+    frame = read_columns(
+        conn,
+        f"SELECT {columns} FROM identity_features f "
+        "JOIN key_source_ids k ON k.id = f.borrower_record_id",
+        CIN_KEY_SOURCES,
+    )
+    conn.execute(text("DROP TABLE key_source_ids"))
+    return frame
+
+
+def forget_records(
+    conn: Connection, record_ids: Sequence[int], cin_keys: pl.DataFrame | None = None
+) -> None:
+    """Drop the identity rows of records about to be linked again: one statement per table.
+
+    `cin_keys` (key, borrower_record_id) are the records' CIN keys, deleted through the
+    table's primary key. Without them the keys are found by `borrower_record_id`, which no
+    index leads to: a scan of every key of the registry, kept for the rare records a
+    corrected month drops.
+    """
     if not record_ids:
         return
     id_table(conn, "forget_ids", record_ids)
-    for table in ("identity_features", "identity_cin_keys", "identity_links"):
+    for table in ("identity_features", "identity_links"):
         conn.execute(
             text(f"DELETE FROM {table} WHERE borrower_record_id IN (SELECT id FROM forget_ids)")
         )
+    if cin_keys is None:
+        conn.execute(
+            text(
+                "DELETE FROM identity_cin_keys "
+                "WHERE borrower_record_id IN (SELECT id FROM forget_ids)"
+            )
+        )
+    elif not cin_keys.is_empty():
+        schema = {"key": pl.String(), "borrower_record_id": pl.Int64()}
+        create_temp_table(conn, "forget_keys", schema)
+        insert_frame(conn, "forget_keys", cin_keys.select(list(schema)))
+        if is_postgres(conn):
+            conn.execute(text("ANALYZE forget_keys"))
+        conn.execute(
+            text(
+                "DELETE FROM identity_cin_keys WHERE (key, borrower_record_id) IN "
+                "(SELECT key, borrower_record_id FROM forget_keys)"
+            )
+        )
+        conn.execute(text("DROP TABLE forget_keys"))
     conn.execute(text("DROP TABLE forget_ids"))
 
 
