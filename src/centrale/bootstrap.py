@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
-from centrale.errors import DatabaseUnavailable
 from centrale.identity.seam import IdentityResolver
 from centrale.settings import Settings
-from centrale.store.db import make_engine, upgrade
+from centrale.store.db import open_registry
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -45,24 +45,4 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> App:
     >>> app = bootstrap(Settings(database_url="sqlite://"))  # doctest: +SKIP
     """
     settings = settings or Settings()
-    try:
-        engine = make_engine(settings.database_url)
-        if migrate:
-            upgrade(engine)
-    except (ArgumentError, NoSuchModuleError, OperationalError) as error:
-        raise DatabaseUnavailable(_unavailable(settings.database_url, error)) from error
-    return App(settings=settings, engine=engine)
-
-
-def _unavailable(url: str, error: Exception) -> str:
-    try:
-        shown = make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        shown = url
-    cause = getattr(error, "orig", None) or error
-    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-    return (
-        f"base de données inaccessible : « {shown} » ({reason}) ; vérifiez "
-        "CENTRALE_DATABASE_URL (ex. sqlite:///centrale.db, dans un dossier qui existe, ou "
-        "postgresql://utilisateur@hôte:5432/base, serveur démarré)"
-    )
+    return App(settings=settings, engine=open_registry(settings.database_url, migrate))

@@ -15,7 +15,6 @@ from centrale import services
 from centrale.bootstrap import App, bootstrap
 from centrale.cli_format import (
     STATUSES,
-    database_shown,
     print_barometer,
     print_report,
     progress_bar,
@@ -23,6 +22,7 @@ from centrale.cli_format import (
 )
 from centrale.cli_french import CentraleTyper
 from centrale.risk.stats import empty_json
+from centrale.store.db import database_shown
 from centrale.terminal import console, handle_errors, output_file
 
 app = CentraleTyper(

@@ -15,7 +15,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
-from sqlalchemy.engine import make_url
 
 from centrale.ingest.pipeline import SubmissionReport
 from centrale.risk.stats import SectorStats
@@ -50,22 +49,6 @@ def rows_in_file(path: Path) -> int | None:
     except OSError:
         return None
     return max(lines - 1, 0)
-
-
-def database_shown(url: str) -> str:
-    """The database as a user looks for it: a SQLite file's absolute path, no password.
-
-    >>> database_shown("postgresql://u:secret@h/db")
-    'postgresql://u:***@h/db'
-    >>> database_shown("sqlite://")
-    'sqlite:// (en mémoire)'
-    """
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database in (None, "", ":memory:"):
-            return f"{url} (en mémoire)"
-        return f"{url} (fichier {Path(parsed.database).resolve()})"
-    return parsed.render_as_string(hide_password=True) if parsed.password else url
 
 
 def thousands(value: int | float) -> str:

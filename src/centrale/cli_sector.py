@@ -11,7 +11,6 @@ import typer
 from centrale import services
 from centrale.bootstrap import bootstrap
 from centrale.cli_format import (
-    database_shown,
     print_barometer,
     progress_bar,
     rows_in_file,
@@ -19,6 +18,7 @@ from centrale.cli_format import (
 )
 from centrale.errors import CentraleError, InvalidInput
 from centrale.settings import Settings
+from centrale.store.db import database_shown
 from centrale.terminal import console, handle_errors
 
 

@@ -6,11 +6,15 @@ probabilistic model replaces it (see `centrale.identity`), behind the same seam.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
-from sqlalchemy import Connection
 
 from centrale.identity.seam import LINK_SCHEMA
 from centrale.store.persons import link_by_cin_in_database, persons_for_cins
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 class CinResolver:

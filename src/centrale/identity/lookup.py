@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Engine
 
 from centrale.domain.cin import normalise_cin
 from centrale.domain.phone import normalise_phone
@@ -22,6 +22,9 @@ from centrale.identity.borrowers import BorrowerSpec
 from centrale.identity.model import Model
 from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store import identity_repo as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 _FOUND_SCHEMA = {**repo.FEATURE_SCHEMA, "year": pl.Int32(), "month": pl.Int32(), "day": pl.Int32()}
 

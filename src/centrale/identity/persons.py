@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
-from sqlalchemy import Connection, Engine
 
 from centrale.errors import InvalidInput, UnknownPerson
 from centrale.store import identity_repo as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 
 @dataclass

@@ -11,9 +11,10 @@ matches, by `identity_retrain_few_matches_growth`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection
 
 from centrale.identity.borrowers import BorrowerSpec, stored_cin_keys, with_keys
 from centrale.identity.decide import Decision, decide
@@ -22,6 +23,9 @@ from centrale.identity.model import Model
 from centrale.identity.seam import LINK_SCHEMA, IdentityResolver
 from centrale.settings import Settings
 from centrale.store import identity_repo as repo
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 def levels_json(model: Model, levels: np.ndarray) -> pl.Series:

@@ -9,10 +9,12 @@ the records. A resolver never commits: the submission's transaction is all or no
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import polars as pl
-from sqlalchemy import Connection
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 #: Columns of the frame handed to `IdentityResolver.link`, with their Polars types.
 RECORD_SCHEMA: dict[str, pl.DataType] = {

@@ -14,10 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine
 
 from centrale.domain.period import Period, is_period
 from centrale.domain.submission_format import INSTITUTION_CODE, INSTITUTION_CODE_RULE
@@ -29,6 +28,9 @@ from centrale.ingest.rules import stage_schema, validate_chunk
 from centrale.store import loading, submissions
 from centrale.store.delta import Delta
 from centrale.store.staging import Stage
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 Progress = Callable[[int], None]
 

@@ -7,7 +7,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from centrale.errors import DatabaseUnavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,6 +24,49 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def open_registry(url: str, migrate: bool = True) -> Engine:
+    """The registry's engine for `url`, created or upgraded to the newest schema when
+    `migrate`; a URL that is wrong or a database that cannot be reached is a
+    `DatabaseUnavailable` that says how to write one."""
+    try:
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine)
+    except (ArgumentError, NoSuchModuleError, OperationalError) as error:
+        raise DatabaseUnavailable(_unavailable(url, error)) from error
+    return engine
+
+
+def _unavailable(url: str, error: Exception) -> str:
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = url
+    cause = getattr(error, "orig", None) or error
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return (
+        f"base de données inaccessible : « {shown} » ({reason}) ; vérifiez "
+        "CENTRALE_DATABASE_URL (ex. sqlite:///centrale.db, dans un dossier qui existe, ou "
+        "postgresql://utilisateur@hôte:5432/base, serveur démarré)"
+    )
+
+
+def database_shown(url: str) -> str:
+    """The database as a user looks for it: a SQLite file's absolute path, no password.
+
+    >>> database_shown("postgresql://u:secret@h/db")
+    'postgresql://u:***@h/db'
+    >>> database_shown("sqlite://")
+    'sqlite:// (en mémoire)'
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            return f"{url} (en mémoire)"
+        return f"{url} (fichier {Path(parsed.database).resolve()})"
+    return parsed.render_as_string(hide_password=True) if parsed.password else url
 
 
 def make_engine(url: str) -> Engine:
