@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from centrale.review.wording import (
     format_int,
@@ -20,6 +18,9 @@ from centrale.review.wording import (
     format_relative,
     wording,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 CHART_MONTHS = 12
 CHART_HEIGHT_PX = 40

@@ -8,14 +8,16 @@ A release lifts the suppression and stops the earlier soft bounces from counting
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from typing import TYPE_CHECKING, Any
 
 from centrale.errors import NotFound
 from centrale.review.dsn import RecipientStatus
 from centrale.review.subscribers import normalise_email
-from centrale.store.subscriber_tables import bounces, suppressions
+from centrale.store import bounces as store
+from centrale.store.bounces import suppress
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 REASONS = {
     "hard_bounce": "rebond définitif",
@@ -26,15 +28,6 @@ REASONS = {
 }
 
 
-def suppress(conn: Connection, email: str, reason: str, detail: str) -> bool:
-    """Add an address to the suppression list; False if it was already there."""
-    exists = conn.execute(select(suppressions.c.email).where(suppressions.c.email == email)).first()
-    if exists:
-        return False
-    conn.execute(insert(suppressions).values(email=email, reason=reason, detail=detail))
-    return True
-
-
 def record_bounce(
     conn: Connection, status: RecipientStatus, *, report_id: str, source: str, soft_limit: int
 ) -> tuple[bool, bool]:
@@ -42,32 +35,22 @@ def record_bounce(
     kind = status.kind
     if kind is None:
         return False, False
-    seen = conn.execute(
-        select(bounces.c.id).where(
-            bounces.c.report_id == report_id, bounces.c.email == status.email
-        )
-    ).first()
-    if seen:
+    if store.bounce_seen(conn, report_id, status.email):
         return False, False
-    conn.execute(
-        insert(bounces).values(
-            email=status.email,
-            kind=kind,
-            status=status.status or "?",
-            action=status.action,
-            diagnostic=status.diagnostic,
-            report_id=report_id,
-            source=source[:500],
-        )
+    store.add_bounce(
+        conn,
+        email=status.email,
+        kind=kind,
+        status=status.status or "?",
+        action=status.action,
+        diagnostic=status.diagnostic,
+        report_id=report_id,
+        source=source[:500],
     )
     detail = f"{status.status} {status.diagnostic}".strip()
     if kind == "hard":
         return True, suppress(conn, status.email, "hard_bounce", detail)
-    soft = conn.execute(
-        select(func.count()).where(
-            bounces.c.email == status.email, bounces.c.kind == "soft", bounces.c.released.is_(False)
-        )
-    ).scalar_one()
+    soft = store.soft_bounces(conn, status.email)
     if soft >= soft_limit:
         return True, suppress(conn, status.email, "soft_bounces", f"{soft} rebonds : {detail}")
     return True, False
@@ -75,28 +58,8 @@ def record_bounce(
 
 def suppression_rows(engine: Engine) -> list[dict[str, Any]]:
     """The suppression list with, for each address, its bounces: what the editor reviews."""
-    counts = (
-        select(
-            bounces.c.email,
-            func.count().label("bounces"),
-            func.max(bounces.c.received_at).label("last_bounce"),
-        )
-        .group_by(bounces.c.email)
-        .subquery()
-    )
-    query = (
-        select(
-            suppressions.c.email,
-            suppressions.c.reason,
-            suppressions.c.detail,
-            suppressions.c.created_at,
-            func.coalesce(counts.c.bounces, 0).label("bounces"),
-        )
-        .outerjoin(counts, counts.c.email == suppressions.c.email)
-        .order_by(suppressions.c.created_at, suppressions.c.email)
-    )
     with engine.connect() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+        return store.suppression_rows(conn)
 
 
 def add_suppression(engine: Engine, raw_email: str, detail: str = "") -> bool:
@@ -116,10 +79,9 @@ def release(engine: Engine, raw_email: str) -> None:
     """
     email = normalise_email(raw_email)
     with engine.begin() as conn:
-        gone = conn.execute(delete(suppressions).where(suppressions.c.email == email))
-        if gone.rowcount == 0:
+        if not store.lift_suppression(conn, email):
             raise NotFound(
                 f"L'adresse « {email} » n'est pas dans la liste d'exclusion ; "
                 "`centrale review suppressions list` affiche la liste."
             )
-        conn.execute(update(bounces).where(bounces.c.email == email).values(released=True))
+        store.release_bounces(conn, email)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
-
-from sqlalchemy import Connection, Engine, Row, select
+from typing import TYPE_CHECKING
 
 from centrale.review.barometer import Barometer, barometer_figures, barometer_view
 from centrale.review.errors import UnknownIssue
@@ -24,12 +22,11 @@ from centrale.review.wording import (
     text_direction,
     wording,
 )
-from centrale.store.review_tables import (
-    review_issue_items,
-    review_issues,
-    review_items,
-    review_sources,
-)
+from centrale.store import review_issues as store
+from centrale.store.review_items import ItemRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -115,17 +112,15 @@ def issue_view(engine: Engine, issue_id: int, language: str | None = None) -> Is
     'rtl'
     """
     with engine.connect() as conn:
-        issue = conn.execute(select(review_issues).where(review_issues.c.id == issue_id)).first()
+        issue = store.issue_by_id(conn, issue_id)
         if issue is None:
             raise UnknownIssue(f"Revue inconnue : identifiant {issue_id}.")
-        rows = conn.execute(
-            select(review_items, review_sources.c.name.label("source_name"))
-            .join(review_issue_items, review_issue_items.c.item_id == review_items.c.id)
-            .join(review_sources, review_sources.c.id == review_items.c.source_id)
-            .where(review_issue_items.c.issue_id == issue_id)
-            .order_by(review_issue_items.c.position)
-        ).all()
-        related = _see_also(conn, [row.id for row in rows])
+        rows = store.items_of_issue(conn, issue_id)
+        related: dict[int, list[SeeAlso]] = {}
+        for other in store.see_also(conn, [row.id for row in rows]):
+            related.setdefault(other.primary_id, []).append(
+                SeeAlso(other.source_name, other.title, other.url)
+            )
     language = language or issue.language
     words = wording(language)
     own = language == issue.language
@@ -151,7 +146,7 @@ def issue_view(engine: Engine, issue_id: int, language: str | None = None) -> Is
     )
 
 
-def _issue_item(r: Row[Any], words: Wording, see_also: list[SeeAlso]) -> IssueItem:
+def _issue_item(r: ItemRow, words: Wording, see_also: list[SeeAlso]) -> IssueItem:
     label_key = r.link_label or ("article" if r.kind == "article" else "plus")
     return IssueItem(
         id=r.id,
@@ -178,25 +173,3 @@ def _sections(items: list[IssueItem], words: Wording) -> list[Section]:
                 title = f"{words.regions[region]} – {words.kinds[kind]}"
                 sections.append(Section(region, kind, title, chosen))
     return sections
-
-
-def _see_also(conn: Connection, primary_ids: list[int]) -> dict[int, list[SeeAlso]]:
-    if not primary_ids:
-        return {}
-    rows = conn.execute(
-        select(
-            review_items.c.cluster_id,
-            review_items.c.title,
-            review_items.c.url,
-            review_sources.c.name,
-        )
-        .join(review_sources, review_sources.c.id == review_items.c.source_id)
-        .where(review_items.c.cluster_id.in_(primary_ids))
-        .where(review_items.c.cluster_id != review_items.c.id)
-        .where(review_items.c.state != "rejected")
-        .order_by(review_sources.c.priority.desc(), review_items.c.id)
-    ).all()
-    related: dict[int, list[SeeAlso]] = {}
-    for row in rows:
-        related.setdefault(row.cluster_id, []).append(SeeAlso(row.name, row.title, row.url))
-    return related

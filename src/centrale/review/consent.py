@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Connection, Engine, insert, or_, select
+from typing import TYPE_CHECKING, Any
 
 from centrale.errors import Conflict
 from centrale.review.delivery_errors import ConsentMissing
-from centrale.store.subscriber_tables import consent_events, consent_wordings
+from centrale.store import consent as store
+from centrale.store.consent import Wording
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 # Events and origins, as stored: English codes, shown in French by the front ends.
 EVENTS = ("signup", "confirm", "unsubscribe", "preferences", "import", "erase")
@@ -35,13 +36,6 @@ ORIGINS = (
     "retention",
 )
 OPTIONAL_FIELDS = ("subscriber_id", "list_code", "wording_version", "language", "ip", "detail")
-
-
-@dataclass(frozen=True)
-class Wording:
-    version: str
-    language: str
-    text: str
 
 
 def email_sha256(email: str) -> str:
@@ -69,34 +63,12 @@ def record_many(conn: Connection, events: Iterable[dict[str, Any]]) -> None:
         row: dict[str, Any] = dict.fromkeys(OPTIONAL_FIELDS) | event
         row["email_sha256"] = email_sha256(str(row.pop("email")))
         rows.append(row)
-    if rows:
-        conn.execute(insert(consent_events), rows)
+    store.add_events(conn, rows)
 
 
 def events_for(conn: Connection, subscriber_id: int, email: str) -> list[dict[str, Any]]:
     """Every event of one subscriber, oldest first, with the wording they consented to."""
-    query = (
-        select(
-            consent_events.c.event,
-            consent_events.c.list_code,
-            consent_events.c.wording_version,
-            consent_wordings.c.text.label("wording"),
-            consent_events.c.language,
-            consent_events.c.origin,
-            consent_events.c.ip,
-            consent_events.c.detail,
-            consent_events.c.occurred_at,
-        )
-        .outerjoin(consent_wordings)
-        .where(
-            or_(
-                consent_events.c.subscriber_id == subscriber_id,
-                consent_events.c.email_sha256 == email_sha256(email),
-            )
-        )
-        .order_by(consent_events.c.id)
-    )
-    return [dict(row._mapping) for row in conn.execute(query)]
+    return store.events_for(conn, subscriber_id, email_sha256(email))
 
 
 def current_wording(engine: Engine, language: str = "fr") -> Wording:
@@ -107,27 +79,20 @@ def current_wording(engine: Engine, language: str = "fr") -> Wording:
     """
     with engine.connect() as conn:
         for lang in (language, "fr"):
-            row = conn.execute(
-                select(consent_wordings)
-                .where(consent_wordings.c.language == lang)
-                .order_by(consent_wordings.c.created_at.desc(), consent_wordings.c.version.desc())
-                .limit(1)
-            ).first()
-            if row is not None:
-                return Wording(row.version, row.language, row.text)
+            found = store.newest_wording(conn, lang)
+            if found is not None:
+                return found
     raise ConsentMissing("Aucun texte de consentement n'est enregistré ; lancez `centrale init`.")
 
 
 def wording(conn: Connection, version: str) -> Wording:
-    row = conn.execute(
-        select(consent_wordings).where(consent_wordings.c.version == version)
-    ).first()
-    if row is None:
+    found = store.wording(conn, version)
+    if found is None:
         raise ConsentMissing(
             f"Version du texte de consentement inconnue : {version!r}. Rechargez le formulaire "
             "d'abonnement et validez-le à nouveau."
         )
-    return Wording(row.version, row.language, row.text)
+    return found
 
 
 def add_wording(engine: Engine, version: str, text: str, language: str = "fr") -> Wording:
@@ -136,12 +101,9 @@ def add_wording(engine: Engine, version: str, text: str, language: str = "fr") -
     >>> add_wording(engine, "fr-2", "J'accepte ...")  # doctest: +SKIP
     """
     with engine.begin() as conn:
-        if conn.execute(
-            select(consent_wordings.c.version).where(consent_wordings.c.version == version)
-        ).first():
+        if store.wording(conn, version) is not None:
             raise Conflict(
                 f"La version {version!r} du texte de consentement existe déjà ; choisissez un "
                 "nouveau numéro de version (les textes déjà acceptés ne changent jamais)."
             )
-        conn.execute(insert(consent_wordings).values(version=version, language=language, text=text))
-    return Wording(version, language, text)
+        return store.add_wording(conn, version, language, text)

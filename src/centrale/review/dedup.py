@@ -12,13 +12,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import Engine, select, update
 
 from centrale.review.moments import utc_now
-from centrale.store.review_tables import review_items, review_sources
+from centrale.store import review_intake
+from centrale.store.review_intake import RecentItem
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 NUM_PERM = 128
 THRESHOLD = 0.5
@@ -86,21 +89,8 @@ def cluster_items(engine: Engine, *, window_days: int = 30, now: datetime | None
     more than one item. Items outside the window keep their cluster.
     """
     since = (now or utc_now()) - timedelta(days=window_days)
-    query = (
-        select(
-            review_items.c.id,
-            review_items.c.title,
-            review_items.c.text,
-            review_items.c.state,
-            review_items.c.cluster_id,
-            review_items.c.published_at,
-            review_sources.c.priority,
-        )
-        .join(review_sources, review_sources.c.id == review_items.c.source_id)
-        .where(review_items.c.fetched_at >= since)
-    )
     with engine.connect() as conn:
-        rows = {row.id: row for row in conn.execute(query)}
+        rows = {row.id: row for row in review_intake.items_fetched_since(conn, since)}
     documents = [
         Document(row.id, f"{row.title}\n{(row.text or '')[:HEAD_CHARS]}") for row in rows.values()
     ]
@@ -113,15 +103,11 @@ def cluster_items(engine: Engine, *, window_days: int = 30, now: datetime | None
     changed = {i: c for i, c in cluster_of.items() if rows[i].cluster_id != c}
     with engine.begin() as conn:
         for item_id, cluster_id in changed.items():
-            conn.execute(
-                update(review_items)
-                .where(review_items.c.id == item_id)
-                .values(cluster_id=cluster_id)
-            )
+            review_intake.set_cluster(conn, item_id, cluster_id)
     return len(groups)
 
 
-def _primary_rank(row: Any) -> tuple[int, int, datetime, int]:
+def _primary_rank(row: RecentItem) -> tuple[int, int, datetime, int]:
     accepted = 0 if row.state == "accepted" else 1
     moment = row.published_at or datetime.max
     return (accepted, -row.priority, moment.replace(tzinfo=None), row.id)

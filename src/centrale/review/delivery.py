@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Connection, Row, select, update
+from typing import TYPE_CHECKING
 
 from centrale.bootstrap import App
 from centrale.errors import Conflict
@@ -25,7 +23,13 @@ from centrale.review.mail_message import MailContent
 from centrale.review.outbox import Outbox
 from centrale.review.smtp_transport import Outcome, SmtpTransport
 from centrale.review.subscribers import DEFAULT_LIST, ids_by_code
-from centrale.store.subscriber_tables import mailing_lists, sends
+from centrale.store import mailing_lists
+from centrale.store import sends as store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from centrale.store.sends import Recipient
 
 # (unsubscribe_url, preferences_url, lang) -> the issue's subject, HTML and text
 Renderer = Callable[[str, str, str], MailContent]
@@ -53,12 +57,12 @@ def send_issue(
         return _dry_run(app, outbox, issue_id, render, list_code, segment_codes)
     with app.engine.begin() as conn:
         send_id, list_id, list_name, segment_ids = _open(conn, issue_id, list_code, segment_codes)
-        if not records.claim(conn, send_id, resume=resume):
+        if not store.claim(conn, send_id, resume=resume):
             raise Conflict(
                 f"L'envoi n° {send_id} de ce numéro est déjà en cours. S'il a été interrompu "
                 "(arrêt de la machine), relancez avec --reprendre."
             )
-        records.classify(conn, send_id, list_id, segment_ids)
+        store.classify(conn, send_id, list_id, segment_ids)
     sent = 0
     failures: list[tuple[str, str]] = []
     try:
@@ -75,11 +79,7 @@ def send_issue(
                     outcome = transport.send(outbox.envelope_from, row.email, outgoing.data)
                     with app.engine.begin() as conn:
                         if sent == 0 and outcome.delivered:
-                            conn.execute(
-                                update(sends)
-                                .where(sends.c.id == send_id)
-                                .values(subject=content.subject)
-                            )
+                            store.set_subject(conn, send_id, content.subject)
                         _record(conn, row, outcome, outgoing.message_id)
                     if outcome.delivered:
                         sent += 1
@@ -103,11 +103,7 @@ def schedule_send(
     """Plan a send for `send --due` (run by cron) to carry out once `at` has passed."""
     with app.engine.begin() as conn:
         send_id, _, _, _ = _open(conn, issue_id, list_code, segment_codes)
-        conn.execute(
-            update(sends)
-            .where(sends.c.id == send_id, sends.c.status != "sending")
-            .values(status="scheduled", scheduled_at=at.astimezone(UTC))
-        )
+        store.schedule(conn, send_id, at.astimezone(UTC))
         return records.report(conn, send_id)
 
 
@@ -118,11 +114,9 @@ def send_due(
     reports = []
     for send_id in records.due_sends(app.engine, now or datetime.now(UTC)):
         with app.engine.connect() as conn:
-            row = conn.execute(
-                select(sends.c.issue_id, sends.c.segments, mailing_lists.c.code)
-                .join(mailing_lists)
-                .where(sends.c.id == send_id)
-            ).one()
+            row = store.send_row(conn, send_id)
+        if row is None:
+            continue  # removed between our query and now
         segment_codes = [code for code in row.segments.split(",") if code]
         try:
             reports.append(
@@ -130,7 +124,7 @@ def send_due(
                     app,
                     row.issue_id,
                     renderer_for(row.issue_id),
-                    list_code=row.code,
+                    list_code=row.list_code,
                     segment_codes=segment_codes,
                 )
             )
@@ -143,23 +137,21 @@ def _open(
     conn: Connection, issue_id: int, list_code: str, segment_codes: Iterable[str]
 ) -> tuple[int, int, str, list[int]]:
     list_id = ids_by_code(conn, "lists", [list_code])[list_code]
-    list_name = conn.execute(
-        select(mailing_lists.c.name).where(mailing_lists.c.id == list_id)
-    ).scalar_one()
+    list_name = mailing_lists.list_name(conn, list_id)
     segment_ids = ids_by_code(conn, "segments", segment_codes)
-    send_id = records.open_send(conn, issue_id, list_id, ",".join(sorted(segment_ids)), "new")
+    send_id = store.open_send(conn, issue_id, list_id, ",".join(sorted(segment_ids)), "new")
     return send_id, list_id, list_name, sorted(segment_ids.values())
 
 
-def _batch(app: App, send_id: int, after_id: int) -> list[Row[Any]]:
+def _batch(app: App, send_id: int, after_id: int) -> list[Recipient]:
     with app.engine.connect() as conn:
-        return records.pending_batch(conn, send_id, after_id, BATCH)
+        return store.pending_batch(conn, send_id, after_id, BATCH)
 
 
-def _record(conn: Connection, row: Row[Any], outcome: Outcome, message_id: str) -> None:
+def _record(conn: Connection, row: Recipient, outcome: Outcome, message_id: str) -> None:
     recipient_id, email = row.id, row.email
     if outcome.delivered:
-        records.mark(
+        store.mark(
             conn,
             recipient_id,
             status="sent",
@@ -169,9 +161,7 @@ def _record(conn: Connection, row: Row[Any], outcome: Outcome, message_id: str) 
             error=None,
         )
         return
-    records.mark(
-        conn, recipient_id, status="failed", attempts=outcome.attempts, error=outcome.error
-    )
+    store.mark(conn, recipient_id, status="failed", attempts=outcome.attempts, error=outcome.error)
     if outcome.permanent and outcome.code in (550, 551, 553):
         # The server refused the mailbox itself: as good as a hard bounce.
         suppress(conn, email, "smtp_refused", outcome.error or "")
@@ -191,10 +181,10 @@ def _dry_run(
             send_id, list_id, list_name, segment_ids = _open(
                 conn, issue_id, list_code, segment_codes
             )
-            records.classify(conn, send_id, list_id, segment_ids)
-            counts = records.counts(conn, send_id)
+            store.classify(conn, send_id, list_id, segment_ids)
+            counts = store.counts(conn, send_id)
             subject, languages = "", set()
-            for row in records.pending_batch(conn, send_id, 0, counts.get("pending", 0)):
+            for row in store.pending_batch(conn, send_id, 0, counts.get("pending", 0)):
                 if row.language not in languages:
                     # One message per edition proves that rendering and signing work.
                     languages.add(row.language)

@@ -13,10 +13,13 @@ disclaimer is not the standard text of its language is therefore sent in its own
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from centrale.review.composition import IssueView, issue_view
 from centrale.review.wording import EDITIONS, wording
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def edition_language(issue: IssueView, reader_language: str) -> str:

@@ -12,13 +12,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine
 
 from centrale.errors import InvalidInput, NotFound
 from centrale.store import editors as store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 #: A login: lower-case letters, digits, dots, hyphens and underscores.
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from sqlalchemy import Engine, update
+from typing import TYPE_CHECKING
 
 from centrale.review.errors import InvalidReviewInput, choice
 from centrale.review.queue import get_item
 from centrale.review.ranking import bm25
 from centrale.review.wording import LINK_LABELS, NBSP
-from centrale.store.review_tables import review_items
+from centrale.store import review_items as store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ELISION = "(…)"
 MARKS = re.compile(r"[\(\[](?:…|\.\.\.)[\)\]]")
@@ -127,11 +129,10 @@ def quote_item(engine: Engine, item_id: int, passage: str, *, label: str | None 
     """
     item = get_item(engine, item_id)
     quote = format_quote(passage, item.text or "")
-    values = {"excerpt": quote.text}
     if label is not None:
-        values["link_label"] = choice(label, LINK_LABELS, "Libellé du lien")
+        label = choice(label, LINK_LABELS, "Libellé du lien")
     with engine.begin() as conn:
-        conn.execute(update(review_items).where(review_items.c.id == item_id).values(**values))
+        store.set_excerpt(conn, item_id, quote.text, link_label=label)
     return quote
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import format_datetime
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from centrale.review.composition import IssueView, issue_view
 from centrale.review.issues import list_issues
 from centrale.review.moments import utc_now
 from centrale.review.rendering import environment, render_fragment
 from centrale.review.wording import FRENCH
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 LATEST = 20
 

@@ -11,9 +11,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import httpx
-from sqlalchemy import Connection, Engine, insert, select, update
 
 from centrale.errors import CentraleError
 from centrale.review.intake import Candidate, extract_page, parse_feed
@@ -21,7 +21,10 @@ from centrale.review.language import detect_language
 from centrale.review.moments import utc_now
 from centrale.review.sources import Source, list_sources
 from centrale.review.urls import canonical_url, without_tracking
-from centrale.store.review_tables import review_fetch_log, review_items, review_sources
+from centrale.store import review_intake, review_sources
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 USER_AGENT = "centrale-flashback/0.1 (revue de presse du secteur de la microfinance)"
 # Below this many characters a feed entry is only a teaser: the article page is fetched.
@@ -125,14 +128,12 @@ def _take(
         stored.append(candidate)
     with engine.begin() as conn:
         new_items = sum(_store(conn, source, candidate, now) for candidate in stored)
-        conn.execute(
-            update(review_sources)
-            .where(review_sources.c.id == source.id)
-            .values(
-                etag=response.headers.get("etag"),
-                last_modified=response.headers.get("last-modified"),
-                feed_format=fmt,
-            )
+        review_sources.set_validators(
+            conn,
+            source.id,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            feed_format=fmt,
         )
     message = (
         f"{failures} article(s) illisible(s) : le résumé du flux a été gardé." if failures else None
@@ -164,13 +165,7 @@ def _with_article(client: httpx.Client, candidate: Candidate) -> tuple[Candidate
 def _unseen(engine: Engine, candidates: list[Candidate]) -> list[Candidate]:
     keys = {canonical_url(c.url): c for c in candidates}
     with engine.connect() as conn:
-        seen = set(
-            conn.scalars(
-                select(review_items.c.canonical_url).where(
-                    review_items.c.canonical_url.in_(list(keys))
-                )
-            )
-        )
+        seen = review_intake.known_urls(conn, keys)
     return [candidate for key, candidate in keys.items() if key not in seen]
 
 
@@ -178,24 +173,19 @@ def _store(conn: Connection, source: Source, candidate: Candidate, now: datetime
     body = "\n".join(
         part for part in (candidate.title, candidate.text or candidate.summary) if part
     )
-    conn.execute(
-        insert(review_items).values(
-            source_id=source.id,
-            url=without_tracking(candidate.url),
-            canonical_url=canonical_url(candidate.url),
-            title=candidate.title or candidate.url,
-            author=(candidate.author or "")[:300] or None,
-            published_at=candidate.published_at,
-            fetched_at=now,
-            language=detect_language(body, source.language),
-            region=source.region,
-            summary=candidate.summary,
-            text=candidate.text or candidate.summary,
-            score=0.0,
-            state="pending",
-            kept=False,
-            kind="article",
-        )
+    review_intake.add_item(
+        conn,
+        source_id=source.id,
+        url=without_tracking(candidate.url),
+        canonical_url=canonical_url(candidate.url),
+        title=candidate.title or candidate.url,
+        author=(candidate.author or "")[:300] or None,
+        published_at=candidate.published_at,
+        fetched_at=now,
+        language=detect_language(body, source.language),
+        region=source.region,
+        summary=candidate.summary,
+        text=candidate.text or candidate.summary,
     )
     return 1
 
@@ -219,15 +209,14 @@ def _http_message(status: int, url: str) -> str:
 
 def _log(engine: Engine, report: FetchReport, now: datetime) -> None:
     with engine.begin() as conn:
-        conn.execute(
-            insert(review_fetch_log).values(
-                source_id=report.source_id,
-                fetched_at=now,
-                outcome=report.outcome,
-                http_status=report.http_status,
-                duration_ms=report.duration_ms,
-                entries=report.entries,
-                new_items=report.new_items,
-                message=report.message,
-            )
+        review_sources.log_fetch(
+            conn,
+            report.source_id,
+            fetched_at=now,
+            outcome=report.outcome,
+            http_status=report.http_status,
+            duration_ms=report.duration_ms,
+            entries=report.entries,
+            new_items=report.new_items,
+            message=report.message,
         )

@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from centrale.bootstrap import App
 from centrale.errors import InvalidInput
 from centrale.review.bounces import record_bounce, suppress
@@ -22,7 +20,7 @@ from centrale.review.dsn import ReturnedMail, parse_message, read_returned_mail
 from centrale.review.preferences import unsubscribe
 from centrale.review.subscribers import load
 from centrale.review.tokens import UNSUBSCRIBE, LinkSigner
-from centrale.store.subscriber_tables import subscribers
+from centrale.store import subscribers
 
 UNSUBSCRIBE_SUBJECT = re.compile(r"unsubscribe\s+(\S+)", re.IGNORECASE)
 
@@ -102,9 +100,7 @@ def _complaints(app: App, returned: ReturnedMail, signer: LinkSigner, report: In
         with app.engine.begin() as conn:
             if suppress(conn, status.email, "complaint", f"signalement {status.status}"):
                 report.suppressed.append(status.email)
-            row = conn.execute(
-                select(subscribers.c.id).where(subscribers.c.email == status.email)
-            ).first()
+            row = subscribers.subscriber_by_email(conn, status.email)
         if row is not None:
             with app.engine.connect() as conn:
                 subscriber = load(conn, row.id)
@@ -132,8 +128,6 @@ def _mailto_unsubscribe(app: App, signer: LinkSigner, raw: bytes, report: InboxR
         return False  # a forged or stale token: leave the message for a person to read
     if changed:
         with app.engine.connect() as conn:
-            email = conn.execute(
-                select(subscribers.c.email).where(subscribers.c.id == claim.subscriber_id)
-            ).scalar_one()
+            email = subscribers.email_of(conn, claim.subscriber_id)
         report.unsubscribed.append(email)
     return True

@@ -10,7 +10,7 @@ is assembled once per send.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from typing import TYPE_CHECKING
 
 from centrale.bootstrap import App
 from centrale.errors import InvalidInput
@@ -26,7 +26,10 @@ from centrale.review.rendering import (
     render_text,
 )
 from centrale.review.wording import EDITIONS
-from centrale.store.review_tables import review_issues
+from centrale.store import sends as store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def sendable_issue(engine: Engine, number: int) -> int:
@@ -36,31 +39,24 @@ def sendable_issue(engine: Engine, number: int) -> int:
     1
     """
     with engine.connect() as conn:
-        row = conn.execute(
-            select(review_issues.c.id, review_issues.c.status).where(
-                review_issues.c.number == number
-            )
-        ).first()
-    if row is None:
+        found = store.issue_by_number(conn, number)
+    if found is None:
         raise UnknownIssue(
             f"Numéro inconnu : {number}. `centrale review issue list` affiche les numéros."
         )
-    if row.status != "published":
+    issue_id, status = found
+    if status != "published":
         raise InvalidInput(
-            f"Le numéro {number} n'est pas publié (statut : {row.status}) : publiez-le avec "
+            f"Le numéro {number} n'est pas publié (statut : {status}) : publiez-le avec "
             f"`centrale review issue publish {number}`, puis relancez l'envoi ; la version "
             "envoyée est ainsi celle de l'archive."
         )
-    return int(row.id)
+    return issue_id
 
 
 def issue_number(engine: Engine, issue_id: int) -> int:
     with engine.connect() as conn:
-        return int(
-            conn.execute(
-                select(review_issues.c.number).where(review_issues.c.id == issue_id)
-            ).scalar_one()
-        )
+        return store.issue_number(conn, issue_id)
 
 
 def issue_renderer(app: App, issue_id: int) -> Renderer:

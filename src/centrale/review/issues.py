@@ -8,27 +8,18 @@ Publishing freezes the barometer's figures so that the archive never shifts.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-
-from sqlalchemy import Engine, func, insert, select, update
+from typing import TYPE_CHECKING
 
 from centrale.review.barometer import barometer_figures
 from centrale.review.errors import InvalidReviewInput, IssueExists, UnknownIssue, UnknownItem
 from centrale.review.wording import EDITIONS, wording
-from centrale.store.review_tables import review_issue_items, review_issues, review_items
+from centrale.store import review_issues as store
+from centrale.store.review_issues import IssueSummary
+from centrale.store.review_items import item_exists
 
-
-@dataclass(frozen=True)
-class IssueSummary:
-    id: int
-    number: int
-    date_from: date
-    date_to: date
-    language: str
-    status: str
-    published_at: datetime | None
-    items: int
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def create_issue(
@@ -62,44 +53,34 @@ def create_issue(
         )
     words = wording(language)
     with engine.begin() as conn:
-        if conn.scalar(select(review_issues.c.id).where(review_issues.c.number == number)):
-            last = conn.scalar(select(func.max(review_issues.c.number)))
+        if store.issue_id_by_number(conn, number) is not None:
+            last = store.highest_number(conn)
             raise IssueExists(
                 f"Le numéro {number} existe déjà ; choisissez-en un autre "
                 f"(le plus grand numéro actuel est {last})."
             )
-        issue_id = conn.scalar(
-            insert(review_issues)
-            .returning(review_issues.c.id)
-            .values(
-                number=number,
-                date_from=date_from,
-                date_to=date_to,
-                language=language,
-                intro=intro or words.intro,
-                disclaimer=disclaimer or words.disclaimer,
-                status="draft",
-            )
+        issue_id = store.add_issue(
+            conn,
+            number=number,
+            date_from=date_from,
+            date_to=date_to,
+            language=language,
+            intro=intro or words.intro,
+            disclaimer=disclaimer or words.disclaimer,
         )
     if take_accepted:
         add_items(engine, number, _accepted_in_range(engine, date_from, date_to))
-    return int(issue_id)
+    return issue_id
 
 
 def add_items(engine: Engine, number: int, item_ids: list[int]) -> None:
     """Append items to an issue, after those it has; an item already in it stays in place."""
     issue_id = issue_id_of(engine, number)
     with engine.begin() as conn:
-        present = set(
-            conn.scalars(
-                select(review_issue_items.c.item_id).where(
-                    review_issue_items.c.issue_id == issue_id
-                )
-            )
-        )
+        present = store.item_ids_of_issue(conn, issue_id)
         position = len(present)
         for item_id in item_ids:
-            if not conn.scalar(select(review_items.c.id).where(review_items.c.id == item_id)):
+            if not item_exists(conn, item_id):
                 raise UnknownItem(
                     f"Article inconnu : {item_id} ; voyez `centrale review queue list`."
                 )
@@ -107,91 +88,54 @@ def add_items(engine: Engine, number: int, item_ids: list[int]) -> None:
                 continue
             position += 1
             present.add(item_id)
-            conn.execute(
-                insert(review_issue_items).values(
-                    issue_id=issue_id, item_id=item_id, position=position
-                )
-            )
+            store.add_issue_item(conn, issue_id, item_id, position)
 
 
 def remove_item(engine: Engine, number: int, item_id: int) -> None:
     """Take an item out of an issue."""
     issue_id = issue_id_of(engine, number)
     with engine.begin() as conn:
-        conn.execute(
-            review_issue_items.delete().where(
-                (review_issue_items.c.issue_id == issue_id)
-                & (review_issue_items.c.item_id == item_id)
-            )
-        )
+        store.remove_issue_item(conn, issue_id, item_id)
 
 
 def publish_issue(engine: Engine, number: int, *, now: datetime | None = None) -> None:
     """Mark an issue published and freeze its barometer; publishing twice changes nothing."""
     issue_id = issue_id_of(engine, number)
     with engine.connect() as conn:
-        row = conn.execute(select(review_issues).where(review_issues.c.id == issue_id)).one()
-    if row.status == "published":
+        issue = store.issue_by_id(conn, issue_id)
+    if issue is None:
+        raise UnknownIssue(f"Revue inconnue : identifiant {issue_id}.")
+    if issue.status == "published":
         return
-    figures = barometer_figures(engine, row.date_to)
+    figures = barometer_figures(engine, issue.date_to)
     with engine.begin() as conn:
-        conn.execute(
-            update(review_issues)
-            .where(review_issues.c.id == issue_id)
-            .values(
-                status="published",
-                published_at=now or datetime.now(UTC),
-                barometer=json.dumps(figures),
-            )
+        store.mark_published(
+            conn,
+            issue_id,
+            published_at=now or datetime.now(UTC),
+            barometer=json.dumps(figures),
         )
 
 
 def list_issues(engine: Engine, *, published_only: bool = False) -> list[IssueSummary]:
     """Issues, newest number first, with how many items each carries."""
-    counts = (
-        select(review_issue_items.c.issue_id, func.count().label("n"))
-        .group_by(review_issue_items.c.issue_id)
-        .subquery()
-    )
-    query = (
-        select(review_issues, func.coalesce(counts.c.n, 0).label("n"))
-        .outerjoin(counts, counts.c.issue_id == review_issues.c.id)
-        .order_by(review_issues.c.number.desc())
-    )
-    if published_only:
-        query = query.where(review_issues.c.status == "published")
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return [
-        IssueSummary(
-            r.id, r.number, r.date_from, r.date_to, r.language, r.status, r.published_at, r.n
-        )
-        for r in rows
-    ]
+        return store.list_issues(conn, published_only=published_only)
 
 
 def issue_id_of(engine: Engine, number: int) -> int:
     """The database id of issue N°`number`, or a French error naming the number."""
     with engine.connect() as conn:
-        issue_id = conn.scalar(select(review_issues.c.id).where(review_issues.c.number == number))
+        issue_id = store.issue_id_by_number(conn, number)
     if issue_id is None:
         raise UnknownIssue(
             f"Numéro de revue inconnu : {number} ; voyez `centrale review issue list`."
         )
-    return int(issue_id)
+    return issue_id
 
 
 def _accepted_in_range(engine: Engine, date_from: date, date_to: date) -> list[int]:
     start = datetime.combine(date_from, time.min, tzinfo=UTC)
     end = datetime.combine(date_to, time.max, tzinfo=UTC)
-    when = func.coalesce(review_items.c.published_at, review_items.c.fetched_at)
-    taken = select(review_issue_items.c.item_id)
-    query = (
-        select(review_items.c.id)
-        .where(review_items.c.state == "accepted")
-        .where(when.between(start, end))
-        .where(review_items.c.id.not_in(taken))
-        .order_by(review_items.c.position.is_(None), review_items.c.position, review_items.c.id)
-    )
     with engine.connect() as conn:
-        return list(conn.scalars(query))
+        return store.accepted_items_untaken(conn, start, end)

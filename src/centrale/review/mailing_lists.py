@@ -17,18 +17,14 @@ Errors, under the project's tree (see `centrale.review.delivery_errors`)::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-from sqlalchemy import Engine, Table, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from typing import TYPE_CHECKING
 
 from centrale.errors import Conflict, InvalidInput
-from centrale.store.subscriber_tables import (
-    mailing_lists,
-    segments,
-    subscriber_segments,
-    subscriptions,
-)
+from centrale.store import mailing_lists as store
+from centrale.store.mailing_lists import MailingList, Segment
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 CODE = re.compile(r"[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?")
 NAME_MAX = 200
@@ -45,22 +41,6 @@ class SegmentExists(Conflict):
 
 class InvalidCode(InvalidInput):
     code = "invalid_code"
-
-
-@dataclass(frozen=True)
-class MailingList:
-    code: str
-    name: str
-    description: str
-    active: int = 0
-    pending: int = 0
-
-
-@dataclass(frozen=True)
-class Segment:
-    code: str
-    name: str
-    subscribers: int = 0
 
 
 def checked_code(raw: str, what: str) -> str:
@@ -96,38 +76,18 @@ def add_list(engine: Engine, code: str, name: str = "", description: str = "") -
     MailingList(code='bailleurs-ue', name='Flash-back – bailleurs européens', ...)
     """
     code = checked_code(code, "liste")
-    values = {
-        "code": code,
-        "name": checked_name(name, code, "liste"),
-        "description": description.strip(),
-    }
+    name = checked_name(name, code, "liste")
     try:
         with engine.begin() as conn:
-            conn.execute(insert(mailing_lists).values(values))
-    except IntegrityError as error:
-        raise _list_exists(code, _existing_name(engine, mailing_lists, code)) from error
-    return MailingList(code, values["name"], values["description"])
+            return store.add_list(conn, code, name, description.strip())
+    except Conflict as error:
+        raise _list_exists(code, _existing_name(engine, "lists", code)) from error
 
 
 def all_lists(engine: Engine) -> list[MailingList]:
     """Every mailing list, oldest first, with its active and pending subscriptions."""
-    active = func.count().filter(subscriptions.c.status == "active")
-    pending = func.count().filter(subscriptions.c.status == "pending")
-    query = (
-        select(
-            mailing_lists.c.code,
-            mailing_lists.c.name,
-            mailing_lists.c.description,
-            active.label("active"),
-            pending.label("pending"),
-        )
-        .outerjoin(subscriptions, subscriptions.c.list_id == mailing_lists.c.id)
-        .group_by(mailing_lists.c.id, mailing_lists.c.code, mailing_lists.c.name)
-        .group_by(mailing_lists.c.description)
-        .order_by(mailing_lists.c.id)
-    )
     with engine.connect() as conn:
-        return [MailingList(*row) for row in conn.execute(query)]
+        return store.all_lists(conn)
 
 
 def add_segment(engine: Engine, code: str, name: str = "") -> Segment:
@@ -140,27 +100,20 @@ def add_segment(engine: Engine, code: str, name: str = "") -> Segment:
     name = checked_name(name, code, "segment")
     try:
         with engine.begin() as conn:
-            conn.execute(insert(segments).values(code=code, name=name))
-    except IntegrityError as error:
-        raise _segment_exists(code, _existing_name(engine, segments, code)) from error
-    return Segment(code, name)
+            return store.add_segment(conn, code, name)
+    except Conflict as error:
+        raise _segment_exists(code, _existing_name(engine, "segments", code)) from error
 
 
 def all_segments(engine: Engine) -> list[Segment]:
     """Every segment, oldest first, with how many subscribers are in it."""
-    query = (
-        select(segments.c.code, segments.c.name, func.count(subscriber_segments.c.subscriber_id))
-        .outerjoin(subscriber_segments, subscriber_segments.c.segment_id == segments.c.id)
-        .group_by(segments.c.id, segments.c.code, segments.c.name)
-        .order_by(segments.c.id)
-    )
     with engine.connect() as conn:
-        return [Segment(*row) for row in conn.execute(query)]
+        return store.all_segments(conn)
 
 
-def _existing_name(engine: Engine, table: Table, code: str) -> str | None:
+def _existing_name(engine: Engine, kind: str, code: str) -> str | None:
     with engine.connect() as conn:
-        return conn.execute(select(table.c.name).where(table.c.code == code)).scalar()
+        return store.name_of(conn, kind, code)
 
 
 def _named(name: str | None) -> str:

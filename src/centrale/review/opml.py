@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from centrale.errors import CentraleError
 from centrale.review.errors import InvalidReviewInput, SourceExists
 from centrale.review.sources import add_source, list_sources
 from centrale.review.wording import FRENCH, REGIONS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass

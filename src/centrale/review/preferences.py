@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-
-from sqlalchemy import Engine, insert, update
+from typing import TYPE_CHECKING
 
 from centrale.review import consent
 from centrale.review.errors import choice
@@ -21,7 +20,10 @@ from centrale.review.subscribers import (
     set_segments,
     set_status,
 )
-from centrale.store.subscriber_tables import subscribers, subscriptions
+from centrale.store import subscribers
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def update_preferences(
@@ -43,9 +45,7 @@ def update_preferences(
         segment_ids = ids_by_code(conn, "segments", segment_codes)
         wanted = ids_by_code(conn, "lists", list_codes)
         all_lists = ids_by_code(conn, "lists", subscriber.lists)
-        conn.execute(
-            update(subscribers).where(subscribers.c.id == subscriber_id).values(language=language)
-        )
+        subscribers.set_profile(conn, subscriber_id, language=language)
         set_segments(conn, subscriber_id, segment_ids.values())
         events = []
         base = {"subscriber_id": subscriber_id, "email": subscriber.email, "origin": origin}
@@ -53,11 +53,7 @@ def update_preferences(
             before = subscriber.lists.get(code)
             if code in wanted and before != "active" and subscriber.confirmed_at is not None:
                 if before is None:
-                    conn.execute(
-                        insert(subscriptions).values(
-                            subscriber_id=subscriber_id, list_id=list_id, status="active"
-                        )
-                    )
+                    subscribers.add_subscription(conn, subscriber_id, list_id, "active")
                 else:
                     set_status(conn, subscriber_id, list_id, "active")
                 events.append(

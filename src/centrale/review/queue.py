@@ -7,17 +7,17 @@ cluster, whose other items become its "Voir aussi".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from typing import TYPE_CHECKING
 
 from centrale.review.errors import InvalidReviewInput, UnknownItem, choice
 from centrale.review.moments import as_utc
 from centrale.review.wording import KINDS, LINK_LABELS, REGIONS
-from centrale.store.review_tables import review_item_tags, review_items, review_sources
+from centrale.store import review_items as store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 STATES = ("pending", "accepted", "rejected", "blocked")
 # Stored codes stay in English; the editor reads (and may type) these words.
@@ -60,30 +60,16 @@ def queue(engine: Engine, state: str = "pending", *, everything: bool = False) -
     ['Les associations de microcrédit renouent avec la croissance']
     """
     state = choice(state, STATES, "État")
-    items = review_items.c
-    query = (
-        _select()
-        .where(items.state == state)
-        .where(or_(items.cluster_id.is_(None), items.cluster_id == items.id))
-    )
-    if state == "pending":
-        if not everything:
-            query = query.where(or_(items.score > 0, items.kept.is_(True)))
-        query = query.order_by(items.kept.desc(), items.score.desc(), items.id)
-    elif state == "accepted":
-        query = query.order_by(items.position.is_(None), items.position, items.id)
-    else:
-        query = query.order_by(items.fetched_at.desc(), items.id.desc())
     with engine.connect() as conn:
-        return _with_details(conn, conn.execute(query).all())
+        return _with_details(conn, store.queued_items(conn, state, everything=everything))
 
 
 def get_item(engine: Engine, item_id: int) -> QueueItem:
     with engine.connect() as conn:
-        rows = conn.execute(_select().where(review_items.c.id == item_id)).all()
-        if not rows:
+        row = store.item_by_id(conn, item_id)
+        if row is None:
             raise UnknownItem(f"Article inconnu : {item_id} ; voyez `centrale review queue list`.")
-        return _with_details(conn, rows)[0]
+        return _with_details(conn, [row])[0]
 
 
 def accept(
@@ -100,32 +86,36 @@ def accept(
     >>> accept(engine, 12, kind="etude", label="en-savoir-plus")  # doctest: +SKIP
     """
     item = get_item(engine, item_id)
-    values: dict[str, Any] = {"state": "accepted"}
     if region is not None:
-        values["region"] = choice(region, REGIONS, "Région")
+        region = choice(region, REGIONS, "Région")
     if kind is not None:
-        values["kind"] = choice(kind, KINDS, "Rubrique")
+        kind = choice(kind, KINDS, "Rubrique")
     if label is not None:
-        values["link_label"] = choice(label, LINK_LABELS, "Libellé du lien")
+        label = choice(label, LINK_LABELS, "Libellé du lien")
     if headline is not None:
         if not headline.strip():
             raise InvalidReviewInput("Titre vide ; donnez le titre à afficher dans la revue.")
-        values["headline"] = headline.strip()
+        headline = headline.strip()
     with engine.begin() as conn:
+        position = None
         if item.position is None or item.state != "accepted":
-            values["position"] = _last_position(conn) + 1
-        conn.execute(update(review_items).where(review_items.c.id == item_id).values(**values))
+            position = store.last_position(conn) + 1
+        store.accept_item(
+            conn,
+            item_id,
+            position=position,
+            region=region,
+            kind=kind,
+            headline=headline,
+            link_label=label,
+        )
 
 
 def reject(engine: Engine, item_id: int) -> None:
     """Reject an item; it leaves the queue and the selection."""
     get_item(engine, item_id)
     with engine.begin() as conn:
-        conn.execute(
-            update(review_items)
-            .where(review_items.c.id == item_id)
-            .values(state="rejected", position=None)
-        )
+        store.set_state(conn, item_id, "rejected")
 
 
 def requeue(engine: Engine, item_id: int) -> None:
@@ -142,11 +132,7 @@ def requeue(engine: Engine, item_id: int) -> None:
             "rules list`, puis `rules remove ID`) et reclassez avec `centrale review rank`."
         )
     with engine.begin() as conn:
-        conn.execute(
-            update(review_items)
-            .where(review_items.c.id == item_id)
-            .values(state="pending", position=None)
-        )
+        store.set_state(conn, item_id, "pending")
 
 
 def tag(engine: Engine, item_id: int, tags: list[str], *, remove: bool = False) -> list[str]:
@@ -159,17 +145,10 @@ def tag(engine: Engine, item_id: int, tags: list[str], *, remove: bool = False) 
                 f"Étiquette trop longue ({len(value)} caractères) : {value!r} ; {MAX_TAG} au plus."
             )
     with engine.begin() as conn:
-        tags_c = review_item_tags.c
-        present = set(conn.scalars(select(tags_c.tag).where(tags_c.item_id == item_id)))
         if remove:
-            conn.execute(
-                delete(review_item_tags).where(
-                    and_(tags_c.item_id == item_id, tags_c.tag.in_(cleaned))
-                )
-            )
+            store.remove_tags(conn, item_id, cleaned)
         else:
-            for value in set(cleaned) - present:
-                conn.execute(insert(review_item_tags).values(item_id=item_id, tag=value))
+            store.add_tags(conn, item_id, set(cleaned) - store.item_tags(conn, item_id))
     return get_item(engine, item_id).tags
 
 
@@ -187,34 +166,13 @@ def order(engine: Engine, item_id: int, position: int) -> None:
         )
     ordered.insert(position - 1, item_id)
     with engine.begin() as conn:
-        for rank, other in enumerate(ordered, start=1):
-            conn.execute(
-                update(review_items).where(review_items.c.id == other).values(position=rank)
-            )
+        store.set_positions(conn, ordered)
 
 
-def _select() -> Any:
-    return select(review_items, review_sources.c.name.label("source_name")).join(
-        review_sources, review_sources.c.id == review_items.c.source_id
-    )
-
-
-def _with_details(conn: Connection, rows: Sequence[Any]) -> list[QueueItem]:
+def _with_details(conn: Connection, rows: list[store.ItemRow]) -> list[QueueItem]:
     ids = [row.id for row in rows]
-    tags: dict[int, list[str]] = {}
-    for item_id, value in conn.execute(
-        select(review_item_tags.c.item_id, review_item_tags.c.tag)
-        .where(review_item_tags.c.item_id.in_(ids))
-        .order_by(review_item_tags.c.tag)
-    ):
-        tags.setdefault(item_id, []).append(value)
-    members: dict[int, int] = dict(
-        conn.execute(
-            select(review_items.c.cluster_id, func.count())
-            .where(review_items.c.cluster_id.in_(ids))
-            .group_by(review_items.c.cluster_id)
-        ).all()
-    )
+    tags = store.tags_by_item(conn, ids)
+    members = store.cluster_sizes(conn, ids)
     return [
         QueueItem(
             id=row.id,
@@ -225,9 +183,9 @@ def _with_details(conn: Connection, rows: Sequence[Any]) -> list[QueueItem]:
             language=row.language,
             region=row.region,
             kind=row.kind,
-            score=float(row.score),
+            score=row.score,
             state=row.state,
-            kept=bool(row.kept),
+            kept=row.kept,
             position=row.position,
             published_at=as_utc(row.published_at),
             excerpt=row.excerpt,
@@ -238,14 +196,3 @@ def _with_details(conn: Connection, rows: Sequence[Any]) -> list[QueueItem]:
         )
         for row in rows
     ]
-
-
-def _last_position(conn: Connection) -> int:
-    return int(
-        conn.scalar(
-            select(func.coalesce(func.max(review_items.c.position), 0)).where(
-                review_items.c.state == "accepted"
-            )
-        )
-        or 0
-    )

@@ -19,27 +19,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
+from centrale.errors import Conflict
 from centrale.review.analysis import fold_accents, normalise, term_counts, tokens
 from centrale.review.errors import InvalidReviewInput, choice
 from centrale.review.moments import utc_now
 from centrale.review.profile import PROFILE
-from centrale.store.review_tables import review_items, review_rules, review_sources
+from centrale.store import review_intake, review_rules
+from centrale.store.review_rules import Rule
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 K1 = 1.2
 B = 0.75
 RULE_KINDS = ("boost", "block", "keep")
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: int
-    kind: str
-    term: str
-    weight: float
 
 
 @dataclass(frozen=True)
@@ -106,27 +101,22 @@ def add_rule(engine: Engine, kind: str, term: str, weight: float = 1.5) -> int:
         raise InvalidReviewInput(f"Poids invalide : {weight} ; donnez un nombre positif.")
     try:
         with engine.begin() as conn:
-            new_id = conn.scalar(
-                insert(review_rules)
-                .returning(review_rules.c.id)
-                .values(kind=kind, term=term.strip(), weight=weight if kind == "boost" else 1.0)
+            return review_rules.add_rule(
+                conn, kind, term.strip(), weight if kind == "boost" else 1.0
             )
-    except IntegrityError as error:
-        raise InvalidReviewInput(
-            f"La règle {kind} {term!r} existe déjà ; voyez `centrale review rules list`."
-        ) from error
-    return int(new_id or 0)
+    except Conflict as error:
+        # The review answers a repeated rule as a bad value, like its other input errors.
+        raise InvalidReviewInput(error.message) from error
 
 
 def list_rules(engine: Engine) -> list[Rule]:
     with engine.connect() as conn:
-        rows = conn.execute(select(review_rules).order_by(review_rules.c.kind, review_rules.c.id))
-        return [Rule(row.id, row.kind, row.term, row.weight) for row in rows]
+        return review_rules.list_rules(conn)
 
 
 def remove_rule(engine: Engine, rule_id: int) -> None:
     with engine.begin() as conn:
-        gone = conn.execute(delete(review_rules).where(review_rules.c.id == rule_id)).rowcount
+        gone = review_rules.remove_rule(conn, rule_id)
     if not gone:
         raise InvalidReviewInput(
             f"Règle inconnue : {rule_id} ; voyez `centrale review rules list`."
@@ -138,18 +128,7 @@ def rank_items(engine: Engine, *, window_days: int = 60, now: datetime | None = 
     since = (now or utc_now()) - timedelta(days=window_days)
     rules = list_rules(engine)
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                review_items.c.id,
-                review_items.c.title,
-                review_items.c.text,
-                review_items.c.language,
-                review_items.c.state,
-                review_sources.c.priority,
-            )
-            .join(review_sources, review_sources.c.id == review_items.c.source_id)
-            .where(review_items.c.fetched_at >= since)
-        ).all()
+        rows = review_intake.items_fetched_since(conn, since)
     by_language: dict[str, list[int]] = {}
     for index, row in enumerate(rows):
         by_language.setdefault(row.language, []).append(index)
@@ -175,11 +154,7 @@ def rank_items(engine: Engine, *, window_days: int = 60, now: datetime | None = 
                 state = "blocked"
             elif state == "blocked" and not blocked:
                 state = "pending"
-            conn.execute(
-                update(review_items)
-                .where(review_items.c.id == row.id)
-                .values(score=round(score, 4), kept=kept, state=state)
-            )
+            review_intake.set_rank(conn, row.id, score=round(score, 4), kept=kept, state=state)
             report = RankReport(
                 report.scored + 1, report.blocked + (state == "blocked"), report.kept + kept
             )

@@ -10,15 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import Engine
 
 from centrale.review.composition import IssueView, issue_view
 from centrale.review.errors import InvalidReviewInput
 from centrale.review.wording import Wording, text_direction, wording
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 TEMPLATES = Path(__file__).parent / "templates"
 

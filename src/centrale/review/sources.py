@@ -6,36 +6,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, Row, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
+from centrale.errors import Conflict
 from centrale.review.errors import InvalidReviewInput, SourceExists, UnknownSource, choice
 from centrale.review.moments import as_utc, utc_now
 from centrale.review.wording import REGIONS
-from centrale.store.review_tables import review_fetch_log, review_sources
+from centrale.store import review_sources as store
+from centrale.store.review_sources import FetchEntry, Source
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 KINDS = ("feed", "page")
 LANGUAGES = ("fr", "ar", "en")
 PRIORITIES = range(1, 6)
 HEALTH_DAYS = 90
-
-
-@dataclass(frozen=True)
-class Source:
-    id: int
-    name: str
-    url: str
-    kind: str
-    language: str
-    region: str
-    priority: int
-    active: bool
-    etag: str | None
-    last_modified: str | None
-    feed_format: str | None
 
 
 @dataclass(frozen=True)
@@ -67,15 +54,9 @@ def add_source(
     values = _checked(url, name, kind, language, region, priority)
     try:
         with engine.begin() as conn:
-            new_id = conn.scalar(
-                insert(review_sources).returning(review_sources.c.id).values(**values, active=True)
-            )
-    except IntegrityError as error:
-        raise SourceExists(
-            f"La source {values['url']} est déjà enregistrée ; "
-            "voyez `centrale review sources list`."
-        ) from error
-    return int(new_id or 0)
+            return store.add_source(conn, **values)
+    except Conflict as error:
+        raise SourceExists(error.message) from error
 
 
 def _checked(
@@ -106,52 +87,35 @@ def _checked(
 
 def list_sources(engine: Engine, *, active_only: bool = False) -> list[Source]:
     """Every source, highest priority first."""
-    query = select(review_sources).order_by(review_sources.c.priority.desc(), review_sources.c.name)
-    if active_only:
-        query = query.where(review_sources.c.active.is_(True))
     with engine.connect() as conn:
-        return [_source(row) for row in conn.execute(query)]
+        return store.list_sources(conn, active_only=active_only)
 
 
 def get_source(engine: Engine, source_id: int) -> Source:
     with engine.connect() as conn:
-        row = conn.execute(select(review_sources).where(review_sources.c.id == source_id)).first()
-    if row is None:
+        source = store.source_by_id(conn, source_id)
+    if source is None:
         raise UnknownSource(
             f"Source inconnue : {source_id} ; voyez `centrale review sources list`."
         )
-    return _source(row)
+    return source
 
 
 def set_active(engine: Engine, source_id: int, active: bool) -> None:
     """Pause a source (it is kept, with its history) or resume it."""
     get_source(engine, source_id)
     with engine.begin() as conn:
-        conn.execute(
-            update(review_sources).where(review_sources.c.id == source_id).values(active=active)
-        )
+        store.set_active(conn, source_id, active)
 
 
 def source_health(engine: Engine) -> list[SourceHealth]:
     """Each source with its last fetch, last success and how many failures in a row since."""
-    log = review_fetch_log.c
     with engine.connect() as conn:
-        sources = [_source(row) for row in conn.execute(select(review_sources))]
-        successes = dict(
-            conn.execute(
-                select(log.source_id, func.max(log.fetched_at))
-                .where(log.outcome != "error")
-                .group_by(log.source_id)
-            ).all()
-        )
+        sources = store.list_sources(conn)
+        successes = store.last_successes(conn)
         # The recent log tells the health; years of weekly fetches need not be read each time.
-        recent = utc_now() - timedelta(days=HEALTH_DAYS)
-        rows = conn.execute(
-            select(review_fetch_log)
-            .where(log.fetched_at >= recent)
-            .order_by(log.fetched_at, log.id)
-        ).all()
-    by_source: dict[int, list[Row[Any]]] = {}
+        rows = store.fetches_since(conn, utc_now() - timedelta(days=HEALTH_DAYS))
+    by_source: dict[int, list[FetchEntry]] = {}
     for row in rows:
         by_source.setdefault(row.source_id, []).append(row)
     health = []
@@ -174,19 +138,3 @@ def source_health(engine: Engine) -> list[SourceHealth]:
             )
         )
     return sorted(health, key=lambda h: (-h.source.priority, h.source.name))
-
-
-def _source(row: Row[Any]) -> Source:
-    return Source(
-        id=row.id,
-        name=row.name,
-        url=row.url,
-        kind=row.kind,
-        language=row.language,
-        region=row.region,
-        priority=row.priority,
-        active=bool(row.active),
-        etag=row.etag,
-        last_modified=row.last_modified,
-        feed_format=row.feed_format,
-    )

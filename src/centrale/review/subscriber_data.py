@@ -9,23 +9,14 @@ address is not mailed again.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from sqlalchemy import Engine, delete, func, select
+from typing import TYPE_CHECKING, Any
 
 from centrale.review import consent
 from centrale.review.subscribers import DEFAULT_LIST, ids_by_code, load
-from centrale.store.subscriber_tables import (
-    bounces,
-    mailing_lists,
-    segments,
-    send_recipients,
-    sends,
-    subscriber_segments,
-    subscribers,
-    subscriptions,
-    suppressions,
-)
+from centrale.store import bounces, mailing_lists, subscribers
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def export_subscriber(engine: Engine, subscriber_id: int, digest: str | None = None) -> dict:
@@ -36,16 +27,8 @@ def export_subscriber(engine: Engine, subscriber_id: int, digest: str | None = N
     """
     with engine.connect() as conn:
         subscriber = load(conn, subscriber_id, digest)
-        row = conn.execute(select(subscribers).where(subscribers.c.id == subscriber_id)).one()
-        received = conn.execute(
-            select(sends.c.issue_id, sends.c.subject, send_recipients.c.sent_at)
-            .join(sends)
-            .where(
-                send_recipients.c.subscriber_id == subscriber_id,
-                send_recipients.c.status == "sent",
-            )
-            .order_by(send_recipients.c.sent_at)
-        )
+        row = subscribers.subscriber_by_id(conn, subscriber_id)  # there: load() found it
+        received = subscribers.issues_received(conn, subscriber_id)
         events = consent.events_for(conn, subscriber_id, subscriber.email)
     return _json_ready(
         {
@@ -53,12 +36,12 @@ def export_subscriber(engine: Engine, subscriber_id: int, digest: str | None = N
             "name": subscriber.name,
             "organisation": subscriber.organisation,
             "language": subscriber.language,
-            "created_at": row.created_at,
+            "created_at": row.created_at if row else None,
             "confirmed_at": subscriber.confirmed_at,
             "subscriptions": subscriber.lists,
             "segments": list(subscriber.segments),
             "consent_events": events,
-            "issues_received": [dict(r._mapping) for r in received],
+            "issues_received": received,
         }
     )
 
@@ -77,8 +60,8 @@ def erase_subscriber(
             origin=origin,
             ip=ip,
         )
-        conn.execute(delete(bounces).where(bounces.c.email == subscriber.email))
-        conn.execute(delete(subscribers).where(subscribers.c.id == subscriber_id))
+        bounces.forget_bounces(conn, subscriber.email)
+        subscribers.remove_subscribers(conn, [subscriber_id])
     return subscriber.email
 
 
@@ -90,25 +73,21 @@ def purge_unconfirmed(engine: Engine, older_than: timedelta, *, now: datetime | 
     """
     cutoff = (now or datetime.now(UTC)) - older_than
     with engine.begin() as conn:
-        stale = conn.execute(
-            select(subscribers.c.id, subscribers.c.email).where(
-                subscribers.c.confirmed_at.is_(None), subscribers.c.created_at < cutoff
-            )
-        ).all()
+        stale = subscribers.unconfirmed_before(conn, cutoff)
         consent.record_many(
             conn,
             [
                 {
-                    "subscriber_id": row.id,
-                    "email": row.email,
+                    "subscriber_id": subscriber_id,
+                    "email": email,
                     "event": "erase",
                     "origin": "retention",
                     "detail": f"non confirmé avant {cutoff:%Y-%m-%d}",
                 }
-                for row in stale
+                for subscriber_id, email in stale
             ],
         )
-        conn.execute(delete(subscribers).where(subscribers.c.id.in_([row.id for row in stale])))
+        subscribers.remove_subscribers(conn, [subscriber_id for subscriber_id, _ in stale])
     return len(stale)
 
 
@@ -122,57 +101,17 @@ def subscriber_rows(
     """One row per subscriber of a list: address, profile, status, segments, suppression."""
     with engine.connect() as conn:
         list_id = ids_by_code(conn, "lists", [list_code])[list_code]
-        segment_codes = (
-            select(
-                subscriber_segments.c.subscriber_id,
-                func.group_concat(segments.c.code).label("codes")
-                if engine.dialect.name == "sqlite"
-                else func.string_agg(segments.c.code, ",").label("codes"),
-            )
-            .join(segments)
-            .group_by(subscriber_segments.c.subscriber_id)
-            .subquery()
-        )
-        query = (
-            select(
-                subscribers.c.id,
-                subscribers.c.email,
-                subscribers.c.name,
-                subscribers.c.organisation,
-                subscribers.c.language,
-                subscribers.c.confirmed_at,
-                subscriptions.c.status,
-                func.coalesce(segment_codes.c.codes, "").label("segments"),
-                suppressions.c.reason.label("suppressed"),
-            )
-            .join(subscriptions, subscriptions.c.subscriber_id == subscribers.c.id)
-            .outerjoin(segment_codes, segment_codes.c.subscriber_id == subscribers.c.id)
-            .outerjoin(suppressions, suppressions.c.email == subscribers.c.email)
-            .where(subscriptions.c.list_id == list_id)
-            .order_by(subscribers.c.email)
-        )
-        if status:
-            query = query.where(subscriptions.c.status == status)
-        if segment:
-            segment_id = ids_by_code(conn, "segments", [segment])[segment]
-            query = query.where(
-                subscribers.c.id.in_(
-                    select(subscriber_segments.c.subscriber_id).where(
-                        subscriber_segments.c.segment_id == segment_id
-                    )
-                )
-            )
-        return [_json_ready(dict(row._mapping)) for row in conn.execute(query)]
+        segment_id = ids_by_code(conn, "segments", [segment])[segment] if segment else None
+        rows = subscribers.subscriber_rows(conn, list_id, status=status, segment_id=segment_id)
+        return [_json_ready(row) for row in rows]
 
 
 def list_codes(engine: Engine) -> dict[str, dict[str, str]]:
     """The known lists and segments with their French names, for forms and help texts."""
     with engine.connect() as conn:
         return {
-            "lists": dict(conn.execute(select(mailing_lists.c.code, mailing_lists.c.name)).all()),
-            "segments": dict(
-                conn.execute(select(segments.c.code, segments.c.name).order_by(segments.c.id)).all()
-            ),
+            "lists": mailing_lists.names_by_code(conn, "lists"),
+            "segments": mailing_lists.names_by_code(conn, "segments"),
         }
 
 

@@ -14,8 +14,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import Engine, insert, select
+from typing import TYPE_CHECKING
 
 from centrale.errors import InvalidInput
 from centrale.review import consent
@@ -25,12 +24,11 @@ from centrale.review.subscribers import (
     ids_by_code,
     normalise_email,
 )
-from centrale.store.subscriber_tables import (
-    segments,
-    subscriber_segments,
-    subscribers,
-    subscriptions,
-)
+from centrale.store import mailing_lists
+from centrale.store import subscriber_import as store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 COLUMNS = ("email", "name", "organisation", "language", "segments")
 
@@ -81,7 +79,7 @@ def import_subscribers(
     with engine.begin() as conn:
         consent.wording(conn, wording_version)
         list_id = ids_by_code(conn, "lists", [list_code])[list_code]
-        segment_ids = dict(conn.execute(select(segments.c.code, segments.c.id)).all())
+        segment_ids = mailing_lists.segment_ids(conn)
         rows: dict[str, dict] = {}
         for number, record in enumerate(reader, start=2):  # row 1 is the header
             report.rows += 1
@@ -96,46 +94,23 @@ def import_subscribers(
                 )
                 continue
             rows[row["email"]] = row
-        known = set(
-            conn.execute(select(subscribers.c.email).where(subscribers.c.email.in_(rows))).scalars()
-        )
+        known = store.known_emails(conn, rows)
         report.existing = len(known)
         new = [row for email, row in rows.items() if email not in known]
         if not new:
             return report
-        now = datetime.now(UTC) if confirmed else None
-        conn.execute(
-            insert(subscribers),
-            [
-                {
-                    **{k: row[k] for k in ("email", "name", "organisation", "language")},
-                    "confirmed_at": now,
-                }
-                for row in new
-            ],
+        ids = store.add_subscribers(
+            conn,
+            [{k: row[k] for k in ("email", "name", "organisation", "language")} for row in new],
+            datetime.now(UTC) if confirmed else None,
         )
-        ids = dict(
-            conn.execute(
-                select(subscribers.c.email, subscribers.c.id).where(
-                    subscribers.c.email.in_([row["email"] for row in new])
-                )
-            ).all()
+        store.add_subscriptions(
+            conn, [ids[row["email"]] for row in new], list_id, "active" if confirmed else "pending"
         )
-        status = "active" if confirmed else "pending"
-        conn.execute(
-            insert(subscriptions),
-            [
-                {"subscriber_id": ids[row["email"]], "list_id": list_id, "status": status}
-                for row in new
-            ],
+        store.add_segment_links(
+            conn,
+            [(ids[row["email"]], segment_ids[code]) for row in new for code in row["segments"]],
         )
-        links = [
-            {"subscriber_id": ids[row["email"]], "segment_id": segment_ids[code]}
-            for row in new
-            for code in row["segments"]
-        ]
-        if links:
-            conn.execute(insert(subscriber_segments), links)
         detail = f"import {path.name}" + (
             f" ; consentement antérieur : {proof}" if confirmed else ""
         )

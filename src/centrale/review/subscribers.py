@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from centrale.review import consent
 from centrale.review.delivery_errors import (
@@ -26,13 +26,11 @@ from centrale.review.delivery_errors import (
 from centrale.review.errors import choice
 from centrale.review.tokens import address_digest
 from centrale.review.wording import EDITIONS
-from centrale.store.subscriber_tables import (
-    mailing_lists,
-    segments,
-    subscriber_segments,
-    subscribers,
-    subscriptions,
-)
+from centrale.store import mailing_lists, subscribers
+from centrale.store.subscribers import set_segments, set_status, statuses
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 DEFAULT_LIST = "flash-back"
 LANGUAGE_NAMES = {"fr": "Français", "ar": "Arabe", "en": "Anglais"}
@@ -84,15 +82,11 @@ def normalise_email(raw: str) -> str:
 
 def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str, int]:
     """Map list or segment codes to ids, with a French error naming the unknown one."""
-    source = mailing_lists if table == "lists" else segments
     wanted = [code.strip().lower() for code in codes if code.strip()]
-    found = {
-        row.code: row.id
-        for row in conn.execute(select(source.c.code, source.c.id).where(source.c.code.in_(wanted)))
-    }
+    found = mailing_lists.ids_by_code(conn, table, wanted)
     for code in wanted:
         if code not in found:
-            known = ", ".join(conn.execute(select(source.c.code).order_by(source.c.id)).scalars())
+            known = ", ".join(mailing_lists.known_codes(conn, table))
             error = UnknownList if table == "lists" else UnknownSegment
             what = "Liste" if table == "lists" else "Segment"
             raise error(f"{what} inconnu(e) : {code!r} ; valeurs possibles : {known}.")
@@ -110,32 +104,24 @@ def subscribe(engine: Engine, signup: Signup, *, origin: str, ip: str | None = N
         consent.wording(conn, signup.wording_version)
         list_ids = ids_by_code(conn, "lists", signup.lists or (DEFAULT_LIST,))
         segment_ids = ids_by_code(conn, "segments", signup.segments)
-        row = conn.execute(select(subscribers).where(subscribers.c.email == email)).first()
+        row = subscribers.subscriber_by_email(conn, email)
         profile = {
             "name": signup.name.strip(),
             "organisation": signup.organisation.strip(),
             "language": language,
         }
         if row is None:
-            subscriber_id = conn.execute(
-                insert(subscribers).values(email=email, **profile).returning(subscribers.c.id)
-            ).scalar_one()
+            subscriber_id = subscribers.add_subscriber(conn, email, **profile)
         else:
             subscriber_id = row.id
         # Only the address's owner may change a confirmed profile: through the preferences page.
         if row is None or row.confirmed_at is None:
-            conn.execute(
-                update(subscribers).where(subscribers.c.id == subscriber_id).values(profile)
-            )
+            subscribers.set_profile(conn, subscriber_id, **profile)
             set_segments(conn, subscriber_id, segment_ids.values())
         current = statuses(conn, subscriber_id)
         for code, list_id in list_ids.items():
             if code not in current:
-                conn.execute(
-                    insert(subscriptions).values(
-                        subscriber_id=subscriber_id, list_id=list_id, status="pending"
-                    )
-                )
+                subscribers.add_subscription(conn, subscriber_id, list_id, "pending")
             elif current[code] == "unsubscribed":
                 set_status(conn, subscriber_id, list_id, "pending")
         consent.record_many(
@@ -166,11 +152,7 @@ def confirm(
         subscriber = load(conn, subscriber_id, digest)
         now = datetime.now(UTC)
         if subscriber.confirmed_at is None:
-            conn.execute(
-                update(subscribers)
-                .where(subscribers.c.id == subscriber_id)
-                .values(confirmed_at=now)
-            )
+            subscribers.mark_confirmed(conn, subscriber_id, now)
         pending = [code for code, status in subscriber.lists.items() if status == "pending"]
         for code, list_id in ids_by_code(conn, "lists", pending).items():
             set_status(conn, subscriber_id, list_id, "active")
@@ -189,7 +171,7 @@ def confirm(
 
 def load(conn: Connection, subscriber_id: int, digest: str | None = None) -> Subscriber:
     """Read one subscriber; with `digest`, check that a link was minted for this address."""
-    row = conn.execute(select(subscribers).where(subscribers.c.id == subscriber_id)).first()
+    row = subscribers.subscriber_by_id(conn, subscriber_id)
     if row is None or (digest is not None and address_digest(row.email) != digest):
         if digest is not None:
             raise InvalidLink(
@@ -197,12 +179,6 @@ def load(conn: Connection, subscriber_id: int, digest: str | None = None) -> Sub
                 "Vous pouvez vous réabonner depuis la page /abonnement."
             )
         raise UnknownSubscriber(f"Abonné inconnu : n° {subscriber_id}.")
-    codes = conn.execute(
-        select(segments.c.code)
-        .join(subscriber_segments)
-        .where(subscriber_segments.c.subscriber_id == subscriber_id)
-        .order_by(segments.c.id)
-    ).scalars()
     return Subscriber(
         id=row.id,
         email=row.email,
@@ -211,7 +187,7 @@ def load(conn: Connection, subscriber_id: int, digest: str | None = None) -> Sub
         language=row.language,
         confirmed_at=row.confirmed_at,
         lists=statuses(conn, subscriber_id),
-        segments=tuple(codes),
+        segments=subscribers.segment_codes(conn, subscriber_id),
     )
 
 
@@ -219,36 +195,10 @@ def find_by_email(engine: Engine, raw_email: str) -> Subscriber:
     """The subscriber with this address, or a French error naming it."""
     email = normalise_email(raw_email)
     with engine.connect() as conn:
-        found = conn.execute(select(subscribers.c.id).where(subscribers.c.email == email)).first()
+        found = subscribers.subscriber_by_email(conn, email)
         if found is None:
             raise UnknownSubscriber(
                 f"Aucun abonné n'a l'adresse {email!r} ; `centrale review subscribers list` "
                 "affiche les abonnés."
             )
         return load(conn, found.id)
-
-
-def statuses(conn: Connection, subscriber_id: int) -> dict[str, str]:
-    rows = conn.execute(
-        select(mailing_lists.c.code, subscriptions.c.status)
-        .join(mailing_lists)
-        .where(subscriptions.c.subscriber_id == subscriber_id)
-    )
-    return {row.code: row.status for row in rows}
-
-
-def set_status(conn: Connection, subscriber_id: int, list_id: int, status: str) -> None:
-    conn.execute(
-        update(subscriptions)
-        .where(subscriptions.c.subscriber_id == subscriber_id, subscriptions.c.list_id == list_id)
-        .values(status=status, updated_at=datetime.now(UTC))
-    )
-
-
-def set_segments(conn: Connection, subscriber_id: int, segment_ids: Iterable[int]) -> None:
-    conn.execute(
-        delete(subscriber_segments).where(subscriber_segments.c.subscriber_id == subscriber_id)
-    )
-    rows = [{"subscriber_id": subscriber_id, "segment_id": sid} for sid in set(segment_ids)]
-    if rows:
-        conn.execute(insert(subscriber_segments), rows)
