@@ -204,3 +204,40 @@ def test_the_editor_s_pages_are_kept_out_of_caches_and_frames(fetched: App) -> N
         assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
         assert answer.headers["x-frame-options"] == "DENY"
     assert "no-store" not in client.get("/revue").headers.get("cache-control", "")
+
+
+def test_repeated_wrong_passwords_make_the_account_wait(app: App) -> None:
+    from datetime import timedelta
+
+    from centrale.errors import TooManyAttempts
+    from centrale.review.editors import FREE_ATTEMPTS
+    from centrale.review.moments import utc_now
+
+    editor = add_editor(app.engine, "f.benali", "Fatima Benali", EDITOR_PASSWORD)
+    start = utc_now()
+    for _ in range(FREE_ATTEMPTS):
+        assert authenticate(app.engine, "f.benali", "pas le bon", now=start) is None
+    # Now even the right password waits: a guess per 30 s, then per minute, ...
+    with pytest.raises(TooManyAttempts, match=r"réessayez dans 31 s"):
+        authenticate(app.engine, "f.benali", EDITOR_PASSWORD, now=start)
+    later = start + timedelta(seconds=31)
+    assert authenticate(app.engine, "f.benali", "pas le bon", now=later) is None
+    with pytest.raises(TooManyAttempts, match=r"réessayez dans 61 s"):
+        authenticate(app.engine, "f.benali", EDITOR_PASSWORD, now=later)
+    # After the wait, the right password opens, and the count starts again.
+    assert authenticate(app.engine, "f.benali", EDITOR_PASSWORD, now=later + timedelta(minutes=2))
+    assert authenticate(app.engine, "f.benali", "pas le bon", now=later) is None
+    assert authenticate(app.engine, "f.benali", EDITOR_PASSWORD, now=later) == editor
+
+
+def test_the_sign_in_page_says_how_long_to_wait(fetched: App) -> None:
+    from centrale.review.editors import FREE_ATTEMPTS
+
+    an_editor(fetched)
+    client = TestClient(create_app(fetched))
+    for _ in range(FREE_ATTEMPTS):
+        assert sign_in(client, password="pas le bon mot de passe").status_code == 401
+    refused = sign_in(client)
+    assert refused.status_code == 429
+    assert "Trop de mots de passe erronés de suite pour « f.benali »" in unescape(refused.text)
+    assert COOKIE not in refused.cookies

@@ -12,7 +12,8 @@ The tree::
     ├── InvalidInput              400
     │   ├── InvalidSubmission     a file rejected whole (header, institution, period, encoding)
     │   └── ConsentRequired       an inquiry without purpose or consent reference
-    └── Forbidden                 403
+    ├── Forbidden                 403
+    └── TooManyAttempts           429   sign-ins refused for a while after repeated failures
 
 Each message names the value at fault and the fix, in French: it is shown to users as is.
 """
@@ -80,3 +81,8 @@ class ConsentRequired(InvalidInput):
 class Forbidden(CentraleError):
     code = "forbidden"
     status = 403
+
+
+class TooManyAttempts(CentraleError):
+    code = "too_many_attempts"
+    status = 429

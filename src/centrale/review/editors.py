@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from centrale.errors import InvalidInput, NotFound
+from centrale.errors import InvalidInput, NotFound, TooManyAttempts
+from centrale.review.moments import as_utc, utc_now
 from centrale.store import editors as store
 
 if TYPE_CHECKING:
@@ -100,8 +103,16 @@ def list_editors(engine: Engine) -> list[Editor]:
         return [_editor(row) for row in store.list_editors(conn)]
 
 
-def authenticate(engine: Engine, login: str, password: str) -> Editor | None:
-    """The editor whose login and password these are, else None (whichever was wrong)."""
+def authenticate(
+    engine: Engine, login: str, password: str, now: datetime | None = None
+) -> Editor | None:
+    """The editor whose login and password these are, else None (whichever was wrong).
+
+    After `FREE_ATTEMPTS` wrong passwords in a row, the account takes no password for a
+    while (`retry_wait`), right or wrong, and says so with `TooManyAttempts`: guessing
+    slows down to a handful of tries an hour, and a right password resets the count.
+    """
+    now = now or utc_now()
     if not LOGIN.match(login):  # no account has it; nor does it reach the database
         _verify(_unknown_login_hash(), password)
         return None
@@ -110,14 +121,50 @@ def authenticate(engine: Engine, login: str, password: str) -> Editor | None:
     if row is None:
         _verify(_unknown_login_hash(), password)
         return None
+    last_failed = as_utc(row.last_failed_at)
+    if row.failed_sign_ins >= FREE_ATTEMPTS and last_failed is not None:
+        opens = last_failed + retry_wait(row.failed_sign_ins)
+        if now < opens:
+            raise TooManyAttempts(_wait_message(login, opens - now))
     if not _verify(row.password_hash, password):
-        return None
-    if _HASHER.check_needs_rehash(row.password_hash):
-        # Hashed with weaker parameters than today's: hashed again while the password is here.
         with engine.begin() as conn:
+            store.record_failed_sign_in(conn, row.id, now)
+        return None
+    with engine.begin() as conn:
+        if row.failed_sign_ins:
+            store.clear_failed_sign_ins(conn, row.id)
+        if _HASHER.check_needs_rehash(row.password_hash):
+            # Hashed with weaker parameters than today's: hashed again while it is here.
             store.set_password_hash(conn, login, _HASHER.hash(password))
-            row = store.editor_by_login(conn, login) or row
+        row = store.editor_by_login(conn, login) or row
     return _editor(row)
+
+
+#: Wrong passwords in a row that cost nothing but the answer.
+FREE_ATTEMPTS = 5
+_FIRST_WAIT = timedelta(seconds=30)
+_LONGEST_WAIT = timedelta(minutes=15)
+
+
+def retry_wait(failures: int) -> timedelta:
+    """How long an account takes no password after `failures` wrong ones in a row: 30 s
+    after the fifth, doubling with each one after, at most 15 minutes.
+
+    >>> [retry_wait(n).total_seconds() for n in (5, 6, 7, 20)]
+    [30.0, 60.0, 120.0, 900.0]
+    """
+    doublings = min(max(failures - FREE_ATTEMPTS, 0), 10)
+    return min(_FIRST_WAIT * 2**doublings, _LONGEST_WAIT)
+
+
+def _wait_message(login: str, left: timedelta) -> str:
+    seconds = max(int(left.total_seconds()) + 1, 1)
+    wait = f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
+    return (
+        f"trop de mots de passe erronés de suite pour « {login} » : réessayez dans {wait}. "
+        "Si vous l'avez oublié, l'administrateur peut le changer "
+        f"(centrale review editors password {login})"
+    )
 
 
 def sign_out(engine: Engine, editor: Editor) -> None:
@@ -140,10 +187,16 @@ def signed_in_editor(engine: Engine, editor_id: int, stamp: str) -> Editor | Non
 
 
 def _verify(hashed: str, password: str) -> bool:
-    try:
-        return _HASHER.verify(hashed, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    # Each verification takes 64 MiB for a tenth of a second: a flood of sign-ins, one
+    # thread each, must not take the server's memory with it.
+    with _VERIFYING:
+        try:
+            return _HASHER.verify(hashed, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+_VERIFYING = threading.BoundedSemaphore(2)
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,8 @@ class EditorRow:
     name: str
     password_hash: str
     session_generation: int
+    failed_sign_ins: int = 0
+    last_failed_at: datetime | None = None
 
 
 _COLUMNS = (
@@ -26,6 +29,8 @@ _COLUMNS = (
     review_editors.c.name,
     review_editors.c.password_hash,
     review_editors.c.session_generation,
+    review_editors.c.failed_sign_ins,
+    review_editors.c.last_failed_at,
 )
 
 
@@ -77,6 +82,23 @@ def close_sessions(conn: Connection, editor_id: int) -> None:
         update(review_editors)
         .where(review_editors.c.id == editor_id)
         .values(session_generation=generation + 1)
+    )
+
+
+def record_failed_sign_in(conn: Connection, editor_id: int, at: datetime) -> None:
+    failed = review_editors.c.failed_sign_ins
+    conn.execute(
+        update(review_editors)
+        .where(review_editors.c.id == editor_id)
+        .values(failed_sign_ins=failed + 1, last_failed_at=at)
+    )
+
+
+def clear_failed_sign_ins(conn: Connection, editor_id: int) -> None:
+    conn.execute(
+        update(review_editors)
+        .where(review_editors.c.id == editor_id)
+        .values(failed_sign_ins=0, last_failed_at=None)
     )
 
 

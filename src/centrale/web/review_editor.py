@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from centrale.bootstrap import App
+from centrale.errors import TooManyAttempts
 from centrale.review import queue as editor_queue
 from centrale.review.composition import issue_view
 from centrale.review.editors import authenticate
@@ -164,7 +165,10 @@ def sign_in(
     suite: Annotated[str, Form()] = QUEUE,
 ) -> Response:
     registry = _registry(request)
-    editor = authenticate(registry.engine, identifiant.strip(), mot_de_passe)
+    try:
+        editor = authenticate(registry.engine, identifiant.strip(), mot_de_passe)
+    except TooManyAttempts as error:
+        return _sign_in_form(request, safe_next(suite), identifiant, refused=error)
     if editor is None:
         return _sign_in_form(request, safe_next(suite), identifiant, failed=True)
     response = RedirectResponse(safe_next(suite), status_code=303)
@@ -174,9 +178,12 @@ def sign_in(
 
 
 def _sign_in_form(
-    request: Request, next_page: str, login: str = "", failed: bool = False
+    request: Request,
+    next_page: str,
+    login: str = "",
+    failed: bool = False,
+    refused: TooManyAttempts | None = None,
 ) -> Response:
-    context = {"next": next_page, "login": login, "failed": failed}
-    return templates.TemplateResponse(
-        request, "review/sign_in.html", context, status_code=401 if failed else 200
-    )
+    context = {"next": next_page, "login": login, "failed": failed, "refused": refused}
+    status = refused.status if refused else 401 if failed else 200
+    return templates.TemplateResponse(request, "review/sign_in.html", context, status_code=status)

@@ -4,7 +4,8 @@ Revision ID: 0009
 Revises: 0008
 
 The editor's pages ask for a login: each editor has one, with an Argon2 hash of their
-password, and a generation of sessions that signing out raises.
+password, a generation of sessions that signing out raises, and the count of wrong
+passwords in a row that slows the next sign-ins.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("failed_sign_ins", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
