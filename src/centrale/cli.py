@@ -131,7 +131,11 @@ def submissions_show(submission_id: int) -> None:
     console.print(f"Lignes : {s.rows}, acceptées : {s.accepted}, rejetées : {s.rejected}")
     problems = services.submission_problems(registry, submission_id)
     if problems.height:
-        counts = problems.group_by("column", "code").len().sort("len", descending=True)
+        counts = (
+            problems.group_by("column", "code")
+            .len()
+            .sort(["len", "column", "code"], descending=[True, False, False])
+        )
         table = Table("Colonne", "Code", "Nombre")
         for column, code, n in counts.iter_rows():
             table.add_row(column, code, str(n))
