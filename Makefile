@@ -6,7 +6,7 @@ UV := $(HOME)/.local/bin/uv
 endif
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck bench bench-smoke system-deps clean
+.PHONY: setup demo test coverage lint typecheck bench bench-smoke system-deps clean
 
 # --user puts uv where $(UV) looks; a Debian Python refuses --user installs without the flag.
 $(UV):
@@ -40,6 +40,10 @@ bench-smoke: setup
 	$(UV) run python bench/ingest.py --smoke
 	$(UV) run python bench/identity.py --smoke
 	$(UV) run python bench/review.py --smoke
+
+# The whole suite with line coverage of the package (slower than `make test`).
+coverage: setup system-deps
+	$(UV) run pytest -n 2 --dist loadgroup --cov=centrale --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
 
 lint: setup
 	$(UV) run ruff check src tests bench

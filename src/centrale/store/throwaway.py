@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,18 +106,3 @@ def throwaway_postgres() -> Iterator[str]:
     manager = system_postgres(bindir) if bindir else pypi_postgres()
     with manager as url:
         yield url
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    import psycopg
-
-    deadline = time.monotonic() + seconds
-    plain = url.replace("postgresql+psycopg://", "postgresql://")
-    while True:
-        try:
-            psycopg.connect(plain).close()
-            return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
