@@ -1,4 +1,5 @@
-"""The FastAPI application: one factory, one error handler, routers per feature."""
+"""The FastAPI application: one factory, French error answers (`error_pages`), routers per
+feature."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.convertors import Convertor, register_url_convertor
 
 from centrale.bootstrap import App
-from centrale.errors import CentraleError
+from centrale.web import error_pages
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -36,27 +37,13 @@ class RowId(Convertor[int]):
 register_url_convertor("id", RowId())
 
 
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    )
-
-
 def create_app(registry: App) -> FastAPI:
     """Build the web app over an already bootstrapped registry."""
     web = FastAPI(title="centrale", docs_url="/api/docs", openapi_url="/api/openapi.json")
     web.state.registry = registry
     web.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    @web.exception_handler(CentraleError)
-    async def on_error(request: Request, error: CentraleError) -> Response:
-        if wants_json(request):
-            return JSONResponse(
-                {"error": {"code": error.code, "message": error.message}}, status_code=error.status
-            )
-        return templates.TemplateResponse(
-            request, "error.html", {"error": error}, status_code=error.status
-        )
+    error_pages.install(web, templates)
 
     @web.middleware("http")
     async def private(

@@ -1,0 +1,104 @@
+"""What the web app answers when a request goes wrong: the same French message as HTML for a
+page or as JSON for the API, never the framework's English `{"detail": ...}`.
+
+- `CentraleError`: the message the feature wrote, with its status.
+- An address that leads nowhere (404), a method an address does not take (405).
+- A form or query whose fields are missing or malformed (FastAPI's validation): which
+  field, and what it should hold.
+Redirects raised by the pages' guards (`centrale.web.editor_session`) pass as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from centrale.errors import CentraleError
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def install(web: FastAPI, templates: Jinja2Templates) -> None:
+    def answer(request: Request, error: CentraleError) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"error": {"code": error.code, "message": error.message}}, status_code=error.status
+            )
+        return templates.TemplateResponse(
+            request, "error.html", {"error": error}, status_code=error.status
+        )
+
+    @web.exception_handler(CentraleError)
+    async def on_error(request: Request, error: CentraleError) -> Response:
+        return answer(request, error)
+
+    @web.exception_handler(HTTPException)
+    async def on_http(request: Request, error: HTTPException) -> Response:
+        if 300 <= error.status_code < 400:  # a guard's redirect: no body to translate
+            return Response(status_code=error.status_code, headers=error.headers)
+        return answer(request, _http_error(request, error.status_code))
+
+    @web.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, error: RequestValidationError) -> Response:
+        return answer(request, _invalid(error.errors()))
+
+
+class _HttpError(CentraleError):
+    def __init__(self, message: str, status: int, code: str) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+def _http_error(request: Request, status: int) -> CentraleError:
+    if status == 404:
+        return _HttpError(
+            f"page introuvable : « {request.url.path} » ; vérifiez l'adresse, ou partez de "
+            "l'accueil",
+            404,
+            "not_found",
+        )
+    if status == 405:
+        return _HttpError(
+            f"l'adresse « {request.url.path} » ne s'ouvre pas ainsi ({request.method}) ; "
+            "suivez les liens et les boutons des pages",
+            405,
+            "method_not_allowed",
+        )
+    return _HttpError(f"la requête n'a pas abouti (erreur {status})", status, "http_error")
+
+
+#: Pydantic's error types -> what the field should hold.
+_EXPECTED = {
+    "int_parsing": "un nombre entier",
+    "int_type": "un nombre entier",
+    "float_parsing": "un nombre",
+    "bool_parsing": "oui ou non",
+    "date_parsing": "une date AAAA-MM-JJ",
+    "string_too_long": "un texte plus court",
+}
+
+
+def _invalid(errors: Any) -> CentraleError:
+    problems = []
+    for problem in errors:
+        field = ".".join(str(part) for part in problem.get("loc", ())[1:]) or "?"
+        if problem.get("type") == "missing":
+            problems.append(f"« {field} » manque")
+        else:
+            expected = _EXPECTED.get(problem.get("type", ""), "une autre valeur")
+            problems.append(f"« {field} » attend {expected}")
+    return _HttpError(
+        "formulaire incomplet ou invalide : " + " ; ".join(problems) + " ; rechargez la page "
+        "et recommencez",
+        422,
+        "invalid_request",
+    )
