@@ -7,6 +7,7 @@ every sub-command (Rich fixes a console's width from `COLUMNS` when it is create
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -46,10 +47,33 @@ def handle_errors(func: F) -> F:
         except OSError as error:  # a file the command was told to write or read
             where = f"à « {error.filename} »" if error.filename else "au fichier"
             err_console.print(
-                f"[bold red]Erreur :[/] impossible d'accéder {where} "
-                f"({error.strerror or error}) ; vérifiez le chemin (le dossier existe-t-il ?) "
-                "et les droits"
+                f"[bold red]Erreur :[/] impossible d'accéder {where} ({_why(error)}) ; "
+                "vérifiez le chemin (le dossier existe-t-il ?) et les droits"
             )
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: The system's reasons (its words are English), in French.
+_REASONS = {
+    errno.ENOENT: "introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "support en lecture seule",
+    errno.EEXIST: "existe déjà",
+}
+
+
+def _why(error: OSError) -> str:
+    """The system's reason for refusing a file, in French.
+
+    >>> _why(FileNotFoundError(errno.ENOENT, "No such file or directory"))
+    'introuvable'
+    """
+    if error.errno is None:
+        return str(error)
+    return _REASONS.get(error.errno, f"erreur système {error.errno}")

@@ -15,15 +15,6 @@ from support.v1 import v1_row, write_v1
 runner = CliRunner()
 
 
-@pytest.fixture
-def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("CENTRALE_DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["institutions", "add", "AMANA", "--name", "Al Amana"])
-    assert result.exit_code == 0, result.output
-    return tmp_path
-
-
 def test_ingest_json_and_exit_codes(cli_env: Path) -> None:
     good = write_v1(cli_env / "good.csv", [v1_row(1), v1_row(2, gender="X")])
     bad = write_v1(cli_env / "bad.csv", [v1_row(3, institution_code="NOPE")])

@@ -183,10 +183,10 @@ def check_header(header: list[str], display: str) -> None:
 def _read_sheet(path: Path) -> pl.DataFrame:
     try:
         sheet = pl.read_excel(path, engine="calamine", infer_schema_length=0)
-    except Exception as error:  # fastexcel raises its own types; the message is what matters
+    except Exception as error:  # fastexcel raises its own types, with English messages
         raise InvalidSubmission(
-            f"{path.name} : classeur XLSX illisible ({error}) ; réenregistrez-le depuis votre "
-            "tableur ou envoyez un CSV UTF-8"
+            f"{path.name} : classeur XLSX illisible ({_why_unreadable(path, error)}) ; "
+            "réenregistrez-le depuis votre tableur ou envoyez un CSV UTF-8"
         ) from error
     # Cells past the header's last column come under names of fastexcel's making: they are
     # a row's extra cells, as in a CSV, not a column of the header.
@@ -204,6 +204,20 @@ def _read_sheet(path: Path) -> pl.DataFrame:
         ],
         extra.alias(EXTRA_CELLS),
     )
+
+
+def _why_unreadable(path: Path, error: Exception) -> str:
+    """What a data officer can do about a workbook the reader refused, in French (the
+    reader's own message is English, and names its internals)."""
+    with path.open("rb") as handle:
+        start = handle.read(8)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an old .xls, or a protected workbook
+        return "c'est un classeur Excel ancien (.xls) ou protégé par un mot de passe"
+    if not start.startswith(b"PK"):
+        return "ce n'est pas un classeur XLSX : un autre fichier renommé en .xlsx"
+    if "zip" in str(error).lower():
+        return "l'archive du classeur est endommagée ou incomplète"
+    return "son contenu n'a pas pu être lu"
 
 
 #: How fastexcel names a column whose header cell is empty.

@@ -93,8 +93,10 @@ def issue_add(number: int, items: list[int]) -> None:
     from centrale.review.issues import add_items
 
     with registry() as app:
-        add_items(app.engine, number, items)
-    console.print(f"{len(items)} article(s) ajouté(s) au numéro {number}.")
+        added = add_items(app.engine, number, items)
+    already = len(set(items)) - added
+    kept = f" ; {already} y {'était' if already == 1 else 'étaient'} déjà" if already else ""
+    console.print(f"{added} article(s) ajouté(s) au numéro {number}{kept}.")
 
 
 @issue_app.command("remove")

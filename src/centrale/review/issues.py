@@ -45,6 +45,7 @@ def create_issue(
             f"Période invalide : du {date_from:%d/%m/%Y} au {date_to:%d/%m/%Y} ; "
             "la date de début doit précéder la date de fin."
         )
+    language = language.strip().lower()  # as sources take it: FR is fr
     if language not in EDITIONS:
         raise InvalidReviewInput(
             f"Langue d'édition inconnue : {language!r} ; éditions possibles : "
@@ -73,12 +74,15 @@ def create_issue(
     return issue_id
 
 
-def add_items(engine: Engine, number: int, item_ids: list[int]) -> None:
-    """Append items to an issue, after those it has; an item already in it stays in place."""
-    issue_id = issue_id_of(engine, number)
+def add_items(engine: Engine, number: int, item_ids: list[int]) -> int:
+    """Append items to a draft issue, after those it has; an item already in it stays in
+    place. Returns how many were added."""
+    issue_id = _draft_id(engine, number)
     with engine.begin() as conn:
         present = store.item_ids_of_issue(conn, issue_id)
-        position = len(present)
+        # After the last position, not after the count: a removal leaves a gap.
+        position = store.last_issue_position(conn, issue_id)
+        added = 0
         for item_id in item_ids:
             if not item_exists(conn, item_id):
                 raise UnknownItem(
@@ -87,15 +91,34 @@ def add_items(engine: Engine, number: int, item_ids: list[int]) -> None:
             if item_id in present:
                 continue
             position += 1
+            added += 1
             present.add(item_id)
             store.add_issue_item(conn, issue_id, item_id, position)
+    return added
 
 
 def remove_item(engine: Engine, number: int, item_id: int) -> None:
-    """Take an item out of an issue."""
-    issue_id = issue_id_of(engine, number)
+    """Take an item out of a draft issue."""
+    issue_id = _draft_id(engine, number)
     with engine.begin() as conn:
-        store.remove_issue_item(conn, issue_id, item_id)
+        if not store.remove_issue_item(conn, issue_id, item_id):
+            raise UnknownItem(
+                f"Le numéro {number} ne contient pas l'article {item_id} ; voyez `centrale "
+                f"review issue show {number}`."
+            )
+
+
+def _draft_id(engine: Engine, number: int) -> int:
+    """The id of issue `number`, which must still be a draft: what was sent stays as sent."""
+    issue_id = issue_id_of(engine, number)
+    with engine.connect() as conn:
+        issue = store.issue_by_id(conn, issue_id)
+    if issue is not None and issue.status == "published":
+        raise InvalidReviewInput(
+            f"Le numéro {number} est publié : ses articles ne changent plus. Composez le "
+            "suivant (`centrale review issue create`)."
+        )
+    return issue_id
 
 
 def publish_issue(engine: Engine, number: int, *, now: datetime | None = None) -> None:

@@ -99,11 +99,18 @@ def add_rule(engine: Engine, kind: str, term: str, weight: float = 1.5) -> int:
         raise InvalidReviewInput("Règle sans terme ; donnez le mot ou l'expression visés.")
     if kind == "boost" and weight <= 0:
         raise InvalidReviewInput(f"Poids invalide : {weight} ; donnez un nombre positif.")
+    term = term.strip()
     try:
         with engine.begin() as conn:
-            return review_rules.add_rule(
-                conn, kind, term.strip(), weight if kind == "boost" else 1.0
-            )
+            # Rules match whatever the case: "maroc" after "Maroc" would count twice.
+            for rule in review_rules.list_rules(conn):
+                if rule.kind == kind and rule.term.casefold() == term.casefold():
+                    spelled = "" if rule.term == term else f" (écrite « {rule.term} »)"
+                    raise Conflict(
+                        f"La règle {kind} {term!r} existe déjà{spelled} ; voyez "
+                        "`centrale review rules list`."
+                    )
+            return review_rules.add_rule(conn, kind, term, weight if kind == "boost" else 1.0)
     except Conflict as error:
         # The review answers a repeated rule as a bad value, like its other input errors.
         raise InvalidReviewInput(error.message) from error

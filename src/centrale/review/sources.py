@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from centrale.errors import Conflict
 from centrale.review.errors import InvalidReviewInput, SourceExists, UnknownSource, choice
@@ -75,6 +75,9 @@ def _checked(
         raise InvalidReviewInput(
             f"Priorité invalide : {priority} ; donnez un entier de 1 (basse) à 5 (haute)."
         )
+    # The host name whatever its case: one source, not two (a login in the address keeps its).
+    if "@" not in parts.netloc:
+        url = urlunsplit(parts._replace(netloc=parts.netloc.lower()))
     return {
         "url": url,
         "name": name.strip(),

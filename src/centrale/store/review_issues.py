@@ -149,11 +149,20 @@ def add_issue_item(conn: Connection, issue_id: int, item_id: int, position: int)
     )
 
 
-def remove_issue_item(conn: Connection, issue_id: int, item_id: int) -> None:
+def last_issue_position(conn: Connection, issue_id: int) -> int:
+    """The position of the issue's last item (0 for an empty issue)."""
     links = review_issue_items.c
-    conn.execute(
+    last = conn.scalar(select(func.max(links.position)).where(links.issue_id == issue_id))
+    return int(last or 0)
+
+
+def remove_issue_item(conn: Connection, issue_id: int, item_id: int) -> bool:
+    """False when the issue did not carry the item."""
+    links = review_issue_items.c
+    done = conn.execute(
         delete(review_issue_items).where((links.issue_id == issue_id) & (links.item_id == item_id))
     )
+    return done.rowcount == 1
 
 
 def accepted_items_untaken(conn: Connection, start: datetime, end: datetime) -> list[int]:
