@@ -241,3 +241,41 @@ def test_the_sign_in_page_says_how_long_to_wait(fetched: App) -> None:
     assert refused.status_code == 429
     assert "Trop de mots de passe erronés de suite pour « f.benali »" in unescape(refused.text)
     assert COOKIE not in refused.cookies
+
+
+def test_sign_ins_sent_at_once_cannot_all_slip_in_before_the_count(app: App) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from centrale.errors import TooManyAttempts
+    from centrale.review.editors import FREE_ATTEMPTS
+
+    add_editor(app.engine, "f.benali", "Fatima Benali", EDITOR_PASSWORD)
+
+    def attempt(_: int) -> str:
+        try:
+            authenticate(app.engine, "f.benali", "pas le bon")
+            return "checked"
+        except TooManyAttempts:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(16)))
+    assert outcomes.count("checked") == FREE_ATTEMPTS
+    assert outcomes.count("refused") == 16 - FREE_ATTEMPTS
+
+
+def test_a_new_password_lifts_the_wait(app: App) -> None:
+    from centrale.review.editors import FREE_ATTEMPTS
+
+    add_editor(app.engine, "f.benali", "Fatima Benali", EDITOR_PASSWORD)
+    for _ in range(FREE_ATTEMPTS):
+        authenticate(app.engine, "f.benali", "pas le bon")
+    change_password(app.engine, "f.benali", "une autre phrase assez longue")
+    assert authenticate(app.engine, "f.benali", "une autre phrase assez longue") is not None
+
+
+def test_a_login_with_a_line_break_is_no_login() -> None:
+    from centrale.review.editors import check_login
+
+    with pytest.raises(InvalidInput, match="invalide"):
+        check_login("f.benali\n")

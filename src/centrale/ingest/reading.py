@@ -11,6 +11,7 @@ import codecs
 import csv
 import gzip
 import hashlib
+import io
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -291,7 +292,7 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
                 # Polars' message quotes the rows (names, CINs): it is not shown.
                 raise InvalidSubmission(_misquoted(path.name, block, line)) from error
             cut = _cells_beyond(block, len(schema))
-            if len(cut) != frame.height:
+            if cut is None or len(cut) != frame.height:
                 raise InvalidSubmission(_misquoted(path.name, block, line)) from None
             beyond = pl.Series(cut, dtype=pl.String)
         line += block.count(b"\n")
@@ -304,11 +305,24 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
             yield frame
 
 
-def _cells_beyond(block: bytes, width: int) -> list[str | None]:
+def _cells_beyond(block: bytes, width: int) -> list[str | None] | None:
     """For each record of `block`, its first non-blank cell past the first `width`, if any
-    (a blank line is a record of no cell, as Polars reads it)."""
-    records = csv.reader(block.decode("utf-8").splitlines(keepends=True))
-    return [next((c for c in cells[width:] if c.strip()), None) for cells in records]
+    (a blank line is a record of no cell, as Polars reads it); None when the csv module
+    cannot read the block.
+
+    Lines end at a newline only, as for Polars (`str.splitlines` would also cut at U+2028,
+    a form feed or a lone carriage return, and count records Polars does not).
+    """
+    lines = io.StringIO(block.decode("utf-8"), newline="\n")
+    try:
+        return [next((c for c in cells[width:] if c.strip()), None) for cells in csv.reader(lines)]
+    except csv.Error:
+        return None
+
+
+# A quoted value may be as long as the file: the csv module's guard (128 KiB) is Polars'
+# business here.
+csv.field_size_limit(1 << 30)
 
 
 def _misquoted(display: str, block: bytes, first_line: int) -> str:

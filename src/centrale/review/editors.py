@@ -26,8 +26,8 @@ from centrale.store import editors as store
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-#: A login: lower-case letters, digits, dots, hyphens and underscores.
-LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+#: A login: lower-case letters, digits, dots, hyphens and underscores (matched whole).
+LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 MIN_PASSWORD = 12
 
 _HASHER = PasswordHasher()
@@ -58,7 +58,7 @@ def check_login(login: str) -> str:
     ...
     centrale.errors.InvalidInput: identifiant « Fatima Benali » invalide : ...
     """
-    if not LOGIN.match(login):
+    if not LOGIN.fullmatch(login):
         raise InvalidInput(
             f"identifiant « {login} » invalide : 2 à 64 caractères parmi les lettres minuscules "
             "sans accent, les chiffres, le point, le tiret et le tiret bas, en commençant par "
@@ -110,34 +110,49 @@ def authenticate(
 
     After `FREE_ATTEMPTS` wrong passwords in a row, the account takes no password for a
     while (`retry_wait`), right or wrong, and says so with `TooManyAttempts`: guessing
-    slows down to a handful of tries an hour, and a right password resets the count.
+    slows down to a handful of tries an hour, and a right password resets the count. Each
+    sign-in is counted before its password is checked, one at a time (`claim_sign_in`), so
+    sign-ins sent at once cannot all slip in before the count. The wait tells that a login
+    exists; logins are names, not secrets.
     """
     now = now or utc_now()
-    if not LOGIN.match(login):  # no account has it; nor does it reach the database
+    if not LOGIN.fullmatch(login):  # no account has it; nor does it reach the database
         _verify(_unknown_login_hash(), password)
         return None
-    with engine.connect() as conn:
-        row = store.editor_by_login(conn, login)
+    row = _claimed(engine, login, now)
     if row is None:
         _verify(_unknown_login_hash(), password)
         return None
-    last_failed = as_utc(row.last_failed_at)
-    if row.failed_sign_ins >= FREE_ATTEMPTS and last_failed is not None:
-        opens = last_failed + retry_wait(row.failed_sign_ins)
-        if now < opens:
-            raise TooManyAttempts(_wait_message(login, opens - now))
     if not _verify(row.password_hash, password):
-        with engine.begin() as conn:
-            store.record_failed_sign_in(conn, row.id, now)
-        return None
+        return None  # already counted
     with engine.begin() as conn:
-        if row.failed_sign_ins:
-            store.clear_failed_sign_ins(conn, row.id)
+        store.clear_failed_sign_ins(conn, row.id)
         if _HASHER.check_needs_rehash(row.password_hash):
             # Hashed with weaker parameters than today's: hashed again while it is here.
             store.set_password_hash(conn, login, _HASHER.hash(password))
         row = store.editor_by_login(conn, login) or row
     return _editor(row)
+
+
+def _claimed(engine: Engine, login: str, now: datetime) -> store.EditorRow | None:
+    """The account, once this sign-in is counted on it; None when there is no such login."""
+    for _ in range(_CLAIM_TRIES):
+        with engine.begin() as conn:
+            row = store.editor_by_login(conn, login)
+            if row is None:
+                return None
+            locked = as_utc(row.locked_until)
+            if locked is not None and now < locked:
+                raise TooManyAttempts(_wait_message(login, locked - now))
+            failures = row.failed_sign_ins + 1
+            until = now + retry_wait(failures) if failures >= FREE_ATTEMPTS else None
+            if store.claim_sign_in(conn, row.id, row.failed_sign_ins, failures, until):
+                return row
+    raise TooManyAttempts(_wait_message(login, timedelta(seconds=1)))
+
+
+#: Times a sign-in reads the account again when concurrent ones counted first.
+_CLAIM_TRIES = 20
 
 
 #: Wrong passwords in a row that cost nothing but the answer.

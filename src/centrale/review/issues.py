@@ -19,7 +19,7 @@ from centrale.store.review_issues import IssueSummary
 from centrale.store.review_items import item_exists
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
 
 def create_issue(
@@ -77,8 +77,9 @@ def create_issue(
 def add_items(engine: Engine, number: int, item_ids: list[int]) -> int:
     """Append items to a draft issue, after those it has; an item already in it stays in
     place. Returns how many were added."""
-    issue_id = _draft_id(engine, number)
+    issue_id = issue_id_of(engine, number)
     with engine.begin() as conn:
+        _check_draft(conn, issue_id, number)
         present = store.item_ids_of_issue(conn, issue_id)
         # After the last position, not after the count: a removal leaves a gap.
         position = store.last_issue_position(conn, issue_id)
@@ -99,8 +100,9 @@ def add_items(engine: Engine, number: int, item_ids: list[int]) -> int:
 
 def remove_item(engine: Engine, number: int, item_id: int) -> None:
     """Take an item out of a draft issue."""
-    issue_id = _draft_id(engine, number)
+    issue_id = issue_id_of(engine, number)
     with engine.begin() as conn:
+        _check_draft(conn, issue_id, number)
         if not store.remove_issue_item(conn, issue_id, item_id):
             raise UnknownItem(
                 f"Le numéro {number} ne contient pas l'article {item_id} ; voyez `centrale "
@@ -108,17 +110,15 @@ def remove_item(engine: Engine, number: int, item_id: int) -> None:
             )
 
 
-def _draft_id(engine: Engine, number: int) -> int:
-    """The id of issue `number`, which must still be a draft: what was sent stays as sent."""
-    issue_id = issue_id_of(engine, number)
-    with engine.connect() as conn:
-        issue = store.issue_by_id(conn, issue_id)
+def _check_draft(conn: Connection, issue_id: int, number: int) -> None:
+    """Issue `number` must still be a draft: what was sent stays as sent. Checked inside
+    the change's transaction, so that a publication cannot slip in between."""
+    issue = store.issue_by_id(conn, issue_id)
     if issue is not None and issue.status == "published":
         raise InvalidReviewInput(
             f"Le numéro {number} est publié : ses articles ne changent plus. Composez le "
             "suivant (`centrale review issue create`)."
         )
-    return issue_id
 
 
 def publish_issue(engine: Engine, number: int, *, now: datetime | None = None) -> None:

@@ -20,7 +20,7 @@ class EditorRow:
     password_hash: str
     session_generation: int
     failed_sign_ins: int = 0
-    last_failed_at: datetime | None = None
+    locked_until: datetime | None = None
 
 
 _COLUMNS = (
@@ -30,7 +30,7 @@ _COLUMNS = (
     review_editors.c.password_hash,
     review_editors.c.session_generation,
     review_editors.c.failed_sign_ins,
-    review_editors.c.last_failed_at,
+    review_editors.c.locked_until,
 )
 
 
@@ -70,7 +70,8 @@ def set_password_hash(conn: Connection, login: str, password_hash: str) -> bool:
     done = conn.execute(
         update(review_editors)
         .where(review_editors.c.login == login)
-        .values(password_hash=password_hash)
+        # A new password, given by whoever may give it, lifts any wait on the account.
+        .values(password_hash=password_hash, failed_sign_ins=0, locked_until=None)
     )
     return done.rowcount == 1
 
@@ -85,20 +86,25 @@ def close_sessions(conn: Connection, editor_id: int) -> None:
     )
 
 
-def record_failed_sign_in(conn: Connection, editor_id: int, at: datetime) -> None:
-    failed = review_editors.c.failed_sign_ins
-    conn.execute(
+def claim_sign_in(
+    conn: Connection, editor_id: int, seen: int, failures: int, locked_until: datetime | None
+) -> bool:
+    """Count a sign-in before its password is checked: `failures` (with the account taking
+    no password until `locked_until`) if the count is still the `seen` one. False when a
+    concurrent sign-in counted first: the caller reads the row again."""
+    done = conn.execute(
         update(review_editors)
-        .where(review_editors.c.id == editor_id)
-        .values(failed_sign_ins=failed + 1, last_failed_at=at)
+        .where(review_editors.c.id == editor_id, review_editors.c.failed_sign_ins == seen)
+        .values(failed_sign_ins=failures, locked_until=locked_until)
     )
+    return done.rowcount == 1
 
 
 def clear_failed_sign_ins(conn: Connection, editor_id: int) -> None:
     conn.execute(
         update(review_editors)
         .where(review_editors.c.id == editor_id)
-        .values(failed_sign_ins=0, last_failed_at=None)
+        .values(failed_sign_ins=0, locked_until=None)
     )
 
 

@@ -166,8 +166,9 @@ review_editors = Table(
     Column("password_hash", String(255), nullable=False),
     # Raised when the editor signs out: every session opened before is closed.
     Column("session_generation", Integer, nullable=False, server_default="0"),
-    # Wrong passwords in a row, and the last one's moment: sign-ins wait longer after each.
+    # Sign-ins in a row that did not (yet) succeed, and until when the account takes no
+    # password: longer after each failure past the first few.
     Column("failed_sign_ins", Integer, nullable=False, server_default="0"),
-    Column("last_failed_at", DateTime(timezone=True)),
+    Column("locked_until", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False),
         sa.Column("failed_sign_ins", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
