@@ -279,3 +279,24 @@ def test_a_login_with_a_line_break_is_no_login() -> None:
 
     with pytest.raises(InvalidInput, match="invalide"):
         check_login("f.benali\n")
+
+
+def test_a_sign_in_posted_from_another_site_is_refused(fetched: App) -> None:
+    an_editor(fetched)
+    client = TestClient(create_app(fetched))
+    form = {"identifiant": EDITOR_LOGIN, "mot_de_passe": EDITOR_PASSWORD, "suite": QUEUE}
+    elsewhere = client.post(
+        f"{QUEUE}/connexion",
+        data=form,
+        headers={"origin": "https://ailleurs.example"},
+        follow_redirects=False,
+    )
+    assert elsewhere.status_code == 403 and COOKIE not in elsewhere.cookies
+    assert "vient d'une autre page que celles du site" in unescape(elsewhere.text)
+    ours = client.post(
+        f"{QUEUE}/connexion",
+        data=form,
+        headers={"origin": "http://testserver"},
+        follow_redirects=False,
+    )
+    assert ours.status_code == 303

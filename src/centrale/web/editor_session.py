@@ -15,7 +15,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -102,6 +102,22 @@ async def require_editor(request: Request) -> EditorSession:
             )
     request.state.editor_session = session
     return session
+
+
+def check_same_site(request: Request) -> None:
+    """Refuse a sign-in posted from another site's page, which could sign the editor's
+    browser in to someone else's account (login CSRF). Browsers name the page a form came
+    from (`Origin`); a request without one (a script, an old browser) is let through."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    registry: App = request.app.state.registry
+    ours = {request.headers.get("host", ""), urlsplit(registry.settings.public_url).netloc}
+    if urlsplit(origin).netloc not in ours - {""}:
+        raise Forbidden(
+            f"ce formulaire de connexion vient d'une autre page que celles du site ({origin}) ; "
+            "ouvrez la page de connexion de l'éditeur et recommencez"
+        )
 
 
 def safe_next(target: str | None) -> str:

@@ -25,6 +25,7 @@ from centrale.web.app import templates
 from centrale.web.editor_session import (
     FORM_FIELD,
     EditorSession,
+    check_same_site,
     close_session,
     current_session,
     open_session,
@@ -165,6 +166,7 @@ def sign_in(
     suite: Annotated[str, Form()] = QUEUE,
 ) -> Response:
     registry = _registry(request)
+    check_same_site(request)
     try:
         editor = authenticate(registry.engine, identifiant.strip(), mot_de_passe)
     except TooManyAttempts as error:
