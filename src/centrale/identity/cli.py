@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from centrale.bootstrap import bootstrap
+from centrale.cli_format import thousands
 from centrale.cli_french import CentraleTyper
 from centrale.identity import persons
 from centrale.terminal import console, err_console, handle_errors, output_file
@@ -140,4 +141,20 @@ def join(
     moved = persons.join_persons(bootstrap().engine, person_id, other_person_id, analyst, reason)
     console.print(
         f"{moved} fiche(s) de la personne {other_person_id} réunie(s) à la personne {person_id}"
+    )
+
+
+@persons_app.command("rekey")
+@handle_errors
+def rekey() -> None:
+    """Recalcule les champs normalisés et les clés d'identité de toutes les fiches (après une
+    mise à jour des normaliseurs) ; les personnes et les liens restent."""
+    from centrale.identity.rekey import rekey as rekey_all
+
+    registry = bootstrap()
+    done = rekey_all(registry.engine)
+    registry.close()
+    console.print(
+        f"Clés d'identité recalculées pour {thousands(done.records)} fiche(s), dont "
+        f"{thousands(done.changed)} changée(s), en {done.seconds:.1f} s."
     )

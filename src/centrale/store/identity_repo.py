@@ -146,6 +146,29 @@ def features_for_one(
     return out
 
 
+def linked_records(conn: Connection, fields: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Every record that has features, as the institution reported it (`fields`: columns of
+    `borrower_records`, `borrower_record_id` for its id, `person_id` for its person)."""
+    named = {"borrower_record_id": "b.id", "person_id": "f.person_id"}
+    columns = ", ".join(named.get(c, f"b.{c}") for c in fields)
+    return read_columns(
+        conn,
+        f"SELECT {columns} FROM borrower_records b "
+        "JOIN identity_features f ON f.borrower_record_id = b.id ORDER BY b.id",
+        fields,
+    )
+
+
+def replace_features(conn: Connection, features: pl.DataFrame) -> None:
+    """Every record's features and CIN keys written again (`write_features`' input): the old
+    rows go, the new ones come in with the indexes set aside and built once after. On
+    PostgreSQL the tables are locked until the transaction ends: inquiries wait for it."""
+    conn.execute(text("DELETE FROM identity_cin_keys"))
+    conn.execute(text("DELETE FROM identity_features"))
+    with identity_writes(conn, registry_size=0, adding=len(features)) as out:
+        write_features(out, features)
+
+
 def count_features(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(identity_features)).scalar_one())
 

@@ -1,0 +1,87 @@
+"""`centrale persons rekey`: every linked record's features and keys made again from the
+records, after the normalisers changed; persons and links kept. On both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Connection, Engine, func, select, text
+from typer.testing import CliRunner
+
+from centrale.identity.borrowers import BorrowerSpec, stored_cin_keys
+from centrale.identity.lookup import Lookup
+from centrale.identity.rekey import rekey
+from centrale.identity.resolver import make_resolver
+from centrale.identity.seam import RECORD_SCHEMA
+from centrale.ingest.pipeline import submit_file
+from centrale.settings import Settings
+from centrale.store import identity_repo as repo
+from centrale.store.identity_tables import identity_cin_keys, identity_links
+from centrale.store.institutions import add_institution
+from centrale.synth import generate_month_file
+
+LINKED = {**RECORD_SCHEMA, "person_id": pl.Int64()}
+
+
+def keys_held(conn: Connection) -> pl.DataFrame:
+    rows = conn.execute(select(identity_cin_keys.c.key, identity_cin_keys.c.borrower_record_id))
+    return pl.DataFrame(
+        rows.all(), schema={"key": pl.String, "borrower_record_id": pl.Int64}, orient="row"
+    )
+
+
+def test_rekey_makes_stale_keys_right_and_keeps_persons(
+    db: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = generate_month_file(tmp_path / "AMANA_2025-01.csv", rows=400, seed=3)
+    with db.begin() as conn:
+        add_institution(conn, "AMANA", "Al Amana")
+    assert submit_file(db, path, make_resolver(settings)).status == "accepted"
+    with db.connect() as conn:
+        persons_before = repo.export_links(conn)
+        links_before = conn.execute(select(func.count()).select_from(identity_links)).scalar()
+        record = repo.linked_records(conn, LINKED).row(0, named=True)
+    # What an older normaliser would have left: other name keys, lost CIN keys.
+    with db.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE identity_features SET ln_key = 'ancien', k_names_dob = 'ancien' "
+                "WHERE borrower_record_id <= 30"
+            )
+        )
+        conn.execute(text("DELETE FROM identity_cin_keys WHERE borrower_record_id <= 10"))
+
+    done = rekey(db)
+    assert (done.records, done.changed) == (len(persons_before), 30)
+    with db.connect() as conn:
+        records = repo.linked_records(conn, LINKED)
+        made = BorrowerSpec().prepare(records)
+        stored = repo.all_features(conn)
+        keys = keys_held(conn)
+        assert repo.export_links(conn).equals(persons_before)  # persons and scores kept
+        links = conn.execute(select(func.count()).select_from(identity_links)).scalar()
+    assert links == links_before
+    compared = ["borrower_record_id", "person_id", "ln_key", "k_names_dob", "k_last_dob"]
+    assert (
+        stored.sort("borrower_record_id")
+        .select(compared)
+        .equals(made.sort("borrower_record_id").select(compared))
+    )
+    expected = stored_cin_keys(stored.select("borrower_record_id", "cin", "ln_key", "fn_key"))
+    assert keys.height == expected.height
+    assert keys.join(expected, on=["key", "borrower_record_id"], how="anti").is_empty()
+    # One-record resolution, which reads through the rebuilt indexes, finds the record.
+    found = Lookup(db).resolve(
+        record["cin_norm"], (record["last_name"], record["first_name"]), record["birth_date"]
+    )
+    assert found and found[0].person_id == record["person_id"]
+    assert rekey(db).changed == 0  # made again: nothing left to change
+
+    from centrale.cli import app
+
+    monkeypatch.setenv("CENTRALE_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    shown = CliRunner().invoke(app, ["persons", "rekey"])
+    assert shown.exit_code == 0, shown.output
+    assert f"pour {len(persons_before)} fiche(s), dont 0 changée(s)" in shown.output
