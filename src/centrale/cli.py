@@ -23,7 +23,7 @@ from centrale.cli_format import (
 from centrale.cli_french import CentraleTyper
 from centrale.risk.stats import empty_json
 from centrale.store.db import database_shown
-from centrale.terminal import console, handle_errors, output_file
+from centrale.terminal import console, err_console, handle_errors, output_file
 
 app = CentraleTyper(
     help="Centrale des risques du microcrédit et revue Flash-back.",
@@ -47,7 +47,14 @@ def init() -> None:
     """Crée la base de données ou la met à jour."""
     registry = open_app()
     console.print(f"Base prête : {database_shown(registry.settings.database_url)}")
+    _warn_identity(registry)
     registry.close()
+
+
+def _warn_identity(registry: App) -> None:
+    warning = services.identity_warning(registry)
+    if warning:
+        err_console.print(f"[bold yellow]Attention :[/] {warning}")
 
 
 @institutions_app.command("add")
@@ -79,6 +86,7 @@ def ingest(
 ) -> None:
     """Valide et charge des soumissions mensuelles (format v1)."""
     registry = open_app()
+    _warn_identity(registry)
     reports = []
     with progress_bar(console, disable=as_json) as progress:
         for path in files:

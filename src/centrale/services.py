@@ -90,3 +90,10 @@ def sector_stats(app: App, period: str | None = None) -> SectorStats | None:
 def sector_series(app: App) -> list[SectorStats]:
     """The barometer of every month of the registry, oldest first."""
     return _stats.sector_series(app.engine)
+
+
+def identity_warning(app: App) -> str | None:
+    """A French warning when the registry's identity keys need `centrale persons rekey`."""
+    from centrale.identity.rekey import stale_features_warning
+
+    return stale_features_warning(app.engine)

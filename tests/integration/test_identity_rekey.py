@@ -85,3 +85,35 @@ def test_rekey_makes_stale_keys_right_and_keeps_persons(
     shown = CliRunner().invoke(app, ["persons", "rekey"])
     assert shown.exit_code == 0, shown.output
     assert f"pour {len(persons_before)} fiche(s), dont 0 changée(s)" in shown.output
+
+
+def test_a_registry_keyed_by_older_normalisers_is_told_to_rekey(
+    db: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from centrale.cli import app
+    from centrale.identity.borrowers import FEATURES_VERSION
+    from centrale.identity.rekey import stale_features_warning
+
+    assert stale_features_warning(db) is None  # nothing stored yet: nothing stale
+    path = generate_month_file(tmp_path / "AMANA_2025-01.csv", rows=100, seed=4)
+    with db.begin() as conn:
+        add_institution(conn, "AMANA", "Al Amana")
+    assert submit_file(db, path, make_resolver(settings)).status == "accepted"
+    with db.connect() as conn:
+        assert repo.features_version(conn) == FEATURES_VERSION
+    assert stale_features_warning(db) is None
+    with db.begin() as conn:  # as if the features were computed by a version before
+        repo.set_features_version(conn, FEATURES_VERSION - 1)
+    warning = stale_features_warning(db)
+    assert warning is not None and "Lancez `centrale persons rekey`" in warning
+
+    monkeypatch.setenv("CENTRALE_DATABASE_URL", db.url.render_as_string(hide_password=False))
+    runner = CliRunner()
+    told = runner.invoke(app, ["init"])
+    assert told.exit_code == 0
+    assert "Attention : les clés d'identité du registre datent d'une version" in " ".join(
+        told.output.split()
+    )
+    assert runner.invoke(app, ["persons", "rekey"]).exit_code == 0
+    assert stale_features_warning(db) is None
+    assert "Attention" not in runner.invoke(app, ["init"]).output

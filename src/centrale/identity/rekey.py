@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from centrale.identity.borrowers import BorrowerSpec
+from centrale.identity.borrowers import FEATURES_VERSION, BorrowerSpec
 from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store import identity_repo as repo
 
@@ -58,6 +58,7 @@ def rekey(engine: Engine) -> Rekeyed:
     started = time.perf_counter()
     with engine.begin() as conn:
         records = repo.linked_records(conn, _RECORD)
+        repo.set_features_version(conn, FEATURES_VERSION)
         if records.is_empty():
             return Rekeyed(0, 0, time.perf_counter() - started)
         held = repo.all_features(conn).select("borrower_record_id", *_COMPARED)
@@ -72,3 +73,17 @@ def _changed(held: pl.DataFrame, made: pl.DataFrame) -> int:
     joined = made.join(held, on="borrower_record_id", how="left", suffix="_held")
     differs = pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_held")) for c in _COMPARED)
     return int(joined.select(differs.sum()).item())
+
+
+def stale_features_warning(engine: Engine) -> str | None:
+    """A French warning when the stored features were computed by older normalisers than
+    this version's (and there are some), else None."""
+    with engine.connect() as conn:
+        version = repo.features_version(conn)
+        if version >= FEATURES_VERSION or repo.count_features(conn) == 0:
+            return None
+    return (
+        f"les clés d'identité du registre datent d'une version antérieure des normaliseurs "
+        f"({version}, celle-ci est la {FEATURES_VERSION}) : des fiches déjà liées pourraient ne "
+        "plus être retrouvées. Lancez `centrale persons rekey`."
+    )

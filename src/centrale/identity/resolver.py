@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from centrale.identity.borrowers import BorrowerSpec, stored_cin_keys, with_keys
+from centrale.identity.borrowers import (
+    FEATURES_VERSION,
+    BorrowerSpec,
+    stored_cin_keys,
+    with_keys,
+)
 from centrale.identity.decide import Decision, decide
 from centrale.identity.linkage import Scored, score, train
 from centrale.identity.model import Model
@@ -65,6 +70,8 @@ class ModelResolver:
             repo.forget_records(conn, ids, held_keys)
             registry_size = repo.count_features(conn)
         new = self.spec.prepare(records)
+        if registry_size == 0:  # the first features: the registry's are of this version
+            repo.set_features_version(conn, FEATURES_VERSION)
         model_id, model = self._model(conn, new, registry_size)
         registry = self._candidates(conn, new, registry_size)
         population = registry_size + len(new)

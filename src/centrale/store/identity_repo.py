@@ -33,6 +33,7 @@ from centrale.store.identity_tables import (
     identity_features,
     identity_links,
     identity_models,
+    identity_state,
 )
 from centrale.store.staging import Appender, appending
 from centrale.store.tables import borrower_records, institutions, persons
@@ -167,6 +168,16 @@ def replace_features(conn: Connection, features: pl.DataFrame) -> None:
     conn.execute(text("DELETE FROM identity_features"))
     with identity_writes(conn, registry_size=0, adding=len(features)) as out:
         write_features(out, features)
+
+
+def features_version(conn: Connection) -> int:
+    """The version of the normalisers that computed the stored features."""
+    found = conn.execute(select(identity_state.c.features_version)).scalar()
+    return int(found) if found is not None else 1
+
+
+def set_features_version(conn: Connection, version: int) -> None:
+    conn.execute(update(identity_state).values(features_version=version))
 
 
 def count_features(conn: Connection) -> int:

@@ -107,3 +107,12 @@ identity_models = Table(
     Column("records", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+#: One row: the version of the normalisers and keys that computed the stored features
+#: (`centrale.identity.borrowers.FEATURES_VERSION`); `centrale persons rekey` brings them up.
+identity_state = Table(
+    "identity_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("features_version", Integer, nullable=False),
+)
