@@ -175,24 +175,13 @@ def _with_details(conn: Connection, rows: list[store.ItemRow]) -> list[QueueItem
     members = store.cluster_sizes(conn, ids)
     return [
         QueueItem(
-            id=row.id,
-            title=row.title,
-            headline=row.headline or row.title,
-            source_name=row.source_name,
-            url=row.url,
-            language=row.language,
-            region=row.region,
-            kind=row.kind,
-            score=row.score,
-            state=row.state,
-            kept=row.kept,
-            position=row.position,
-            published_at=as_utc(row.published_at),
-            excerpt=row.excerpt,
-            link_label=row.link_label,
-            text=row.text,
-            tags=tags.get(row.id, []),
-            duplicates=max(0, members.get(row.id, 1) - 1),
+            **vars(row)
+            | {
+                "headline": row.headline or row.title,
+                "published_at": as_utc(row.published_at),
+                "tags": tags.get(row.id, []),
+                "duplicates": max(0, members.get(row.id, 1) - 1),
+            }
         )
         for row in rows
     ]

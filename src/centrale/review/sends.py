@@ -77,22 +77,9 @@ def report(conn: Connection, send_id: int, **run: Any) -> SendReport:
         raise UnknownSend(
             f"Envoi inconnu : n° {send_id}. `centrale review sends list` affiche les envois."
         )
-    return SendReport(
-        send_id=row.id,
-        issue_id=row.issue_id,
-        list_code=row.list_code,
-        status=row.status,
-        subject=row.subject,
-        sent=row.sent,
-        failed=row.failed,
-        skipped_unconfirmed=row.skipped_unconfirmed,
-        skipped_suppressed=row.skipped_suppressed,
-        skipped_unsubscribed=row.skipped_unsubscribed,
-        scheduled_at=row.scheduled_at,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        **run,
-    )
+    # The report names the send's id `send_id`; the segments are not part of it.
+    held = {k: v for k, v in vars(row).items() if k not in ("id", "segments")}
+    return SendReport(send_id=row.id, **held, **run)
 
 
 def all_reports(engine: Engine) -> list[SendReport]:

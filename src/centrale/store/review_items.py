@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -41,24 +41,13 @@ def item_selection() -> Select[Any]:
 
 
 def item_row(row: Row[Any]) -> ItemRow:
-    return ItemRow(
-        id=row.id,
-        source_name=row.source_name,
-        url=row.url,
-        title=row.title,
-        headline=row.headline,
-        language=row.language,
-        region=row.region,
-        kind=row.kind,
-        score=float(row.score),
-        state=row.state,
-        kept=bool(row.kept),
-        position=row.position,
-        published_at=row.published_at,
-        excerpt=row.excerpt,
-        link_label=row.link_label,
-        text=row.text,
-    )
+    values = row._mapping
+    shaped = {name: values[name] for name in _ITEM_FIELDS}
+    # SQLite hands back its own number and boolean types for these two.
+    return ItemRow(**shaped | {"score": float(values["score"]), "kept": bool(values["kept"])})
+
+
+_ITEM_FIELDS = tuple(field.name for field in fields(ItemRow))
 
 
 def queued_items(conn: Connection, state: str, *, everything: bool = False) -> list[ItemRow]:
