@@ -24,6 +24,8 @@ import typer.core
 from typer._click import exceptions as click_errors
 from typer.core import TyperCommand, TyperGroup
 
+from centrale.expected_values import EXPECTED
+
 USAGE = "Utilisation : "
 HELP = "Affiche cette aide."
 
@@ -117,27 +119,13 @@ def _param_name(param: Any) -> str:
     return f"« {param.name} »"
 
 
-#: Pydantic's error types (Typer coerces values with it) -> what the value should be.
-_EXPECTED = {
-    "int_parsing": "un nombre entier",
-    "int_from_float": "un nombre entier",
-    "int_type": "un nombre entier",
-    "float_parsing": "un nombre",
-    "float_type": "un nombre",
-    "bool_parsing": "oui ou non (true, false, 1, 0)",
-    "date_parsing": "une date AAAA-MM-JJ",
-    "date_from_datetime_parsing": "une date AAAA-MM-JJ",
-    "path_type": "un chemin de fichier",
-}
-
-
 def _value_problem(error: click_errors.BadParameter) -> str:
     cause: Any = error.__cause__
     details = cause.errors() if hasattr(cause, "errors") else []
     if details:
         first = details[0]
         given = first.get("input")
-        expected = _EXPECTED.get(first.get("type", ""))
+        expected = EXPECTED.get(first.get("type", ""))
         if expected is not None:
             return f"« {given} » n'est pas {expected}"
         allowed = (first.get("ctx") or {}).get("expected")

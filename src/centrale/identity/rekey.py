@@ -80,7 +80,7 @@ def stale_features_warning(engine: Engine) -> str | None:
     this version's (and there are some), else None."""
     with engine.connect() as conn:
         version = repo.features_version(conn)
-        if version >= FEATURES_VERSION or repo.count_features(conn) == 0:
+        if version >= FEATURES_VERSION or not repo.has_features(conn):
             return None
     return (
         f"les clés d'identité du registre datent d'une version antérieure des normaliseurs "

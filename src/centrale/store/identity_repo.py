@@ -23,6 +23,7 @@ from centrale.store.bulk import (
     id_table,
     indexes_set_aside,
     insert_frame,
+    is_empty,
     is_postgres,
     read_columns,
     read_frame,
@@ -178,6 +179,11 @@ def features_version(conn: Connection) -> int:
 
 def set_features_version(conn: Connection, version: int) -> None:
     conn.execute(update(identity_state).values(features_version=version))
+
+
+def has_features(conn: Connection) -> bool:
+    """Whether any record has features (one index probe, where a count reads them all)."""
+    return not is_empty(conn, identity_features)
 
 
 def count_features(conn: Connection) -> int:

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from centrale.errors import CentraleError
+from centrale.expected_values import EXPECTED
 
 
 def wants_json(request: Request) -> bool:
@@ -76,17 +77,6 @@ def _http_error(request: Request, status: int) -> CentraleError:
     return _HttpError(f"la requête n'a pas abouti (erreur {status})", status, "http_error")
 
 
-#: Pydantic's error types -> what the field should hold.
-_EXPECTED = {
-    "int_parsing": "un nombre entier",
-    "int_type": "un nombre entier",
-    "float_parsing": "un nombre",
-    "bool_parsing": "oui ou non",
-    "date_parsing": "une date AAAA-MM-JJ",
-    "string_too_long": "un texte plus court",
-}
-
-
 def _invalid(errors: Any) -> CentraleError:
     problems = []
     for problem in errors:
@@ -94,7 +84,7 @@ def _invalid(errors: Any) -> CentraleError:
         if problem.get("type") == "missing":
             problems.append(f"« {field} » manque")
         else:
-            expected = _EXPECTED.get(problem.get("type", ""), "une autre valeur")
+            expected = EXPECTED.get(problem.get("type", ""), "une autre valeur")
             problems.append(f"« {field} » attend {expected}")
     return _HttpError(
         "formulaire incomplet ou invalide : " + " ; ".join(problems) + " ; rechargez la page "
