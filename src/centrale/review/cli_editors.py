@@ -1,5 +1,6 @@
 """`centrale review editors ...`: who may open the editor's pages. Parsing and formatting
-only; the work is in `centrale.review.editors`.
+only; the work is in `centrale.review.editors`, imported by each command as its siblings do
+(Argon2 need not load for every `centrale` run).
 
 A password is asked twice and never echoed; `--password-stdin` reads it from the standard
 input instead, for scripts (a password given as an argument would stay in the shell's
@@ -16,7 +17,6 @@ from rich.table import Table
 
 from centrale.cli_french import CentraleTyper
 from centrale.errors import InvalidInput
-from centrale.review.editors import add_editor, change_password, list_editors, remove_editor
 from centrale.terminal import console
 
 LoginArgument = Annotated[str, typer.Argument(help="Identifiant de connexion (ex. f.benali).")]
@@ -57,6 +57,8 @@ def register(review_app: typer.Typer) -> None:
         password_stdin: FromStdin = False,
     ) -> None:
         """Crée le compte d'un éditeur ; le mot de passe est demandé."""
+        from centrale.review.editors import add_editor
+
         password = read_password(password_stdin)
         with registry() as app:
             editor = add_editor(app.engine, login, name, password)
@@ -67,6 +69,8 @@ def register(review_app: typer.Typer) -> None:
     @command
     def editors_list() -> None:
         """Affiche les éditeurs."""
+        from centrale.review.editors import list_editors
+
         with registry() as app:
             found = list_editors(app.engine)
         if not found:
@@ -83,6 +87,8 @@ def register(review_app: typer.Typer) -> None:
     @command
     def editors_password(login: LoginArgument, password_stdin: FromStdin = False) -> None:
         """Change le mot de passe d'un éditeur ; ses sessions ouvertes sont fermées."""
+        from centrale.review.editors import change_password
+
         password = read_password(password_stdin)
         with registry() as app:
             change_password(app.engine, login, password)
@@ -92,6 +98,8 @@ def register(review_app: typer.Typer) -> None:
     @command
     def editors_remove(login: LoginArgument) -> None:
         """Supprime le compte d'un éditeur ; ses sessions ouvertes sont fermées."""
+        from centrale.review.editors import remove_editor
+
         with registry() as app:
             remove_editor(app.engine, login)
         console.print(f"Éditeur « {login} » supprimé.")
