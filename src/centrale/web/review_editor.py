@@ -167,13 +167,14 @@ def sign_in(
 ) -> Response:
     registry = _registry(request)
     check_same_site(request)
+    next_page = safe_next(suite)
     try:
         editor = authenticate(registry.engine, identifiant.strip(), mot_de_passe)
     except TooManyAttempts as error:
-        return _sign_in_form(request, safe_next(suite), identifiant, refused=error)
+        return _sign_in_form(request, next_page, identifiant, refused=error)
     if editor is None:
-        return _sign_in_form(request, safe_next(suite), identifiant, failed=True)
-    response = RedirectResponse(safe_next(suite), status_code=303)
+        return _sign_in_form(request, next_page, identifiant, failed=True)
+    response = RedirectResponse(next_page, status_code=303)
     secure = request.url.scheme == "https" or registry.settings.public_url.startswith("https:")
     open_session(registry, editor, response, secure=secure)
     return response
