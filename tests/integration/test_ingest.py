@@ -213,12 +213,13 @@ def test_a_value_far_beyond_the_header_is_reported(amana: App, tmp_path: Path) -
     lines = v1_text(rows).splitlines()
     lines[2] = lines[2] + ",,,,,,,,,oublié"  # the 10th cell past the header
     lines[3] = lines[3] + ",,,,,,,,,,,,"  # only empty cells past it
+    lines.append(v1_text([v1_row(4)]).splitlines()[1] + ",  ,,,,,,,,tard")  # spaces first
     path = tmp_path / "a.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = services.submit_file(amana, path)
-    assert (report.accepted, report.rejected) == (2, 1)
-    (problem,) = report.problems
-    assert (problem["row"], problem["code"], problem["value"]) == (3, "extra_cells", "oublié")
+    assert (report.accepted, report.rejected) == (2, 2)
+    found = [(p["row"], p["code"], p["value"]) for p in report.problems]
+    assert found == [(3, "extra_cells", "oublié"), (5, "extra_cells", "tard")]
 
 
 def test_same_file_twice_changes_nothing(amana: App, tmp_path: Path) -> None:

@@ -194,10 +194,7 @@ def _read_sheet(path: Path) -> pl.DataFrame:
     unnamed = [c for c in sheet.columns if str(c).startswith(_UNNAMED)]
     check_header([str(c).strip() for c in sheet.columns if c not in unnamed], path.name)
     sheet = sheet.rename({c: str(c).strip() for c in sheet.columns if c not in unnamed})
-    extra = pl.coalesce(
-        pl.lit(None, dtype=pl.String),
-        *[pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in unnamed],
-    )
+    extra = first_value([pl.col(c).cast(pl.String) for c in unnamed])
     return sheet.select(
         *[
             pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "${1}")
@@ -205,6 +202,18 @@ def _read_sheet(path: Path) -> pl.DataFrame:
         ],
         extra.alias(EXTRA_CELLS),
     )
+
+
+def first_value(cells: list[pl.Expr]) -> pl.Expr:
+    """The first of a row's extra cells that holds a value: a cell of spaces holds none, and
+    must not hide a value further on.
+
+    >>> frame = pl.DataFrame({"a": ["  ", None], "b": ["x", " y "]})
+    >>> frame.select(first_value([pl.col("a"), pl.col("b")]).alias("v"))["v"].to_list()
+    ['x', 'y']
+    """
+    values = [c.cast(pl.String).str.strip_chars().replace("", None) for c in cells]
+    return pl.coalesce(pl.lit(None, dtype=pl.String), *values)
 
 
 def _why_unreadable(path: Path, error: Exception) -> str:
@@ -282,7 +291,7 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
 
         try:
             frame = parse(ragged=False)
-            beyond: pl.Expr | pl.Series = pl.lit(None, dtype=pl.String)
+            beyond = pl.lit(None, dtype=pl.String)
         except pl.exceptions.PolarsError:
             # A record wider than the columns parsed (rare: a file with a problem) is parsed
             # cut, and what was cut is looked for by the csv module, in this block only.
@@ -294,9 +303,10 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
             cut = _cells_beyond(block, len(schema))
             if cut is None or len(cut) != frame.height:
                 raise InvalidSubmission(_misquoted(path.name, block, line)) from None
-            beyond = pl.Series(cut, dtype=pl.String)
+            beyond = pl.lit(pl.Series(cut, dtype=pl.String))
         line += block.count(b"\n")
-        return frame.with_columns(pl.coalesce([*extras, beyond]).alias(EXTRA_CELLS)).drop(extras)
+        extra = first_value([pl.col(c) for c in extras] + [beyond])
+        return frame.with_columns(extra.alias(EXTRA_CELLS)).drop(extras)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-csv") as worker:
         ahead = worker.submit(parse_next)
@@ -391,11 +401,11 @@ def _with_row(frame: FrameT, first: int = 2) -> FrameT:
 
 
 def _tidy(chunk: pl.DataFrame) -> pl.DataFrame:
-    # Spaces around a value are noise, and a blank cell is an absent value.
-    extra = pl.col(EXTRA_CELLS) if EXTRA_CELLS in chunk.columns else pl.lit(None, pl.String)
+    # Spaces around a value are noise, and a blank cell is an absent value (both readers
+    # already made their extra cells so, with `first_value`).
     tidy = chunk.select(
         "row",
         *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS],
-        extra.str.strip_chars().replace("", None).alias(EXTRA_CELLS),
+        EXTRA_CELLS,
     )
     return tidy.filter(~pl.all_horizontal(pl.exclude("row").is_null()))
