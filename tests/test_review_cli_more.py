@@ -253,8 +253,22 @@ def test_rules_refuse_bad_values_and_duplicates_and_remove_by_id(cli_app: App) -
 def test_a_rule_differing_only_in_case_is_refused_as_existing(cli_app: App) -> None:
     run_cli("review", "rules", "add", "boost", "Maroc", "--weight", "2")
     again = run_cli("review", "rules", "add", "boost", "maroc", "--weight", "2", code=2)
-    assert "existe déjà" in again
+    assert "existe déjà (écrite « Maroc »)" in again
     assert len(list_rules(cli_app.engine)) == 1
+
+
+def test_a_rule_differing_only_in_accents_or_spaces_is_refused_as_existing(
+    cli_app: App,
+) -> None:
+    run_cli("review", "rules", "add", "keep", "Micro-Crédit  rural")
+    for spelling in ("microcredit rural", "MICROCRÉDIT RURAL", " micro-credit rural "):
+        again = shown(run_cli("review", "rules", "add", "keep", spelling, code=2))
+        assert "(écrite « Micro-Crédit rural »)" in again, spelling
+    run_cli("review", "rules", "add", "block", "microcredit rural")  # another kind: its own
+    assert [(r.kind, r.term) for r in list_rules(cli_app.engine)] == [
+        ("block", "microcredit rural"),
+        ("keep", "Micro-Crédit rural"),
+    ]
 
 
 def test_removing_a_block_rule_brings_the_blocked_item_back(fetched: App, cli_app: App) -> None:

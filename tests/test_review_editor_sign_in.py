@@ -243,12 +243,16 @@ def test_the_sign_in_page_says_how_long_to_wait(fetched: App) -> None:
     assert COOKIE not in refused.cookies
 
 
-def test_sign_ins_sent_at_once_cannot_all_slip_in_before_the_count(app: App) -> None:
+def test_sign_ins_sent_at_once_cannot_all_slip_in_before_the_count(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from centrale.errors import TooManyAttempts
+    from centrale.review import editors
     from centrale.review.editors import FREE_ATTEMPTS
 
+    monkeypatch.setattr(editors, "_SLOT_WAIT", 60.0)  # every attempt gets its turn here
     add_editor(app.engine, "f.benali", "Fatima Benali", EDITOR_PASSWORD)
 
     def attempt(_: int) -> str:
@@ -262,6 +266,31 @@ def test_sign_ins_sent_at_once_cannot_all_slip_in_before_the_count(app: App) -> 
         outcomes = list(pool.map(attempt, range(16)))
     assert outcomes.count("checked") == FREE_ATTEMPTS
     assert outcomes.count("refused") == 16 - FREE_ATTEMPTS
+
+
+def test_a_sign_in_finding_every_check_taken_is_turned_away_at_no_cost(
+    fetched: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from centrale.review import editors
+    from centrale.store.editors import editor_by_login
+
+    an_editor(fetched)
+    taken = threading.BoundedSemaphore(1)
+    taken.acquire()  # as if a flood of sign-ins held every slot
+    monkeypatch.setattr(editors, "_CHECKING", taken)
+    monkeypatch.setattr(editors, "_SLOT_WAIT", 0.05)
+    client = TestClient(create_app(fetched))
+    busy = sign_in(client)
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+    assert "Le serveur vérifie déjà beaucoup de connexions" in unescape(busy.text)
+    assert COOKIE not in busy.cookies
+    with fetched.engine.connect() as conn:
+        account = editor_by_login(conn, "f.benali")
+    assert account is not None and account.failed_sign_ins == 0  # the account paid nothing
+    taken.release()
+    assert sign_in(client).status_code == 303
 
 
 def test_a_new_password_lifts_the_wait(app: App) -> None:

@@ -13,7 +13,9 @@ The tree::
     │   ├── InvalidSubmission     a file rejected whole (header, institution, period, encoding)
     │   └── ConsentRequired       an inquiry without purpose or consent reference
     ├── Forbidden                 403
+    ├── DatabaseUnavailable       503
     └── TooManyAttempts           429   sign-ins refused for a while after repeated failures
+        └── SignInsBusy           503   every password check is taken: try again shortly
 
 Each message names the value at fault and the fix, in French: it is shown to users as is.
 """
@@ -86,3 +88,10 @@ class Forbidden(CentraleError):
 class TooManyAttempts(CentraleError):
     code = "too_many_attempts"
     status = 429
+
+
+class SignInsBusy(TooManyAttempts):
+    """Every slot for checking a password stayed taken: a flood of sign-ins is under way."""
+
+    code = "sign_ins_busy"
+    status = 503

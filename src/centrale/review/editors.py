@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from centrale.errors import InvalidInput, NotFound, TooManyAttempts
+from centrale.errors import InvalidInput, NotFound, SignInsBusy, TooManyAttempts
 from centrale.review.moments import as_utc, utc_now
 from centrale.store import editors as store
 
@@ -116,6 +116,26 @@ def authenticate(
     exists; logins are names, not secrets.
     """
     now = now or utc_now()
+    # Each check takes 64 MiB for a tenth of a second: a flood of sign-ins must take neither
+    # the server's memory nor, queued, all its worker threads. The slot is taken before the
+    # sign-in is counted, so a sign-in turned away for want of one costs the account nothing.
+    if not _CHECKING.acquire(timeout=_SLOT_WAIT):
+        raise SignInsBusy(
+            "le serveur vérifie déjà beaucoup de connexions en même temps : "
+            "réessayez dans quelques secondes"
+        )
+    try:
+        return _authenticate(engine, login, password, now)
+    finally:
+        _CHECKING.release()
+
+
+#: Password checks at once, and how long a sign-in waits for one of them (seconds).
+_CHECKING = threading.BoundedSemaphore(2)
+_SLOT_WAIT = 2.0
+
+
+def _authenticate(engine: Engine, login: str, password: str, now: datetime) -> Editor | None:
     if not LOGIN.fullmatch(login):  # no account has it; nor does it reach the database
         _verify(_unknown_login_hash(), password)
         return None
@@ -202,16 +222,10 @@ def signed_in_editor(engine: Engine, editor_id: int, stamp: str) -> Editor | Non
 
 
 def _verify(hashed: str, password: str) -> bool:
-    # Each verification takes 64 MiB for a tenth of a second: a flood of sign-ins, one
-    # thread each, must not take the server's memory with it.
-    with _VERIFYING:
-        try:
-            return _HASHER.verify(hashed, password)
-        except (VerificationError, InvalidHashError):
-            return False
-
-
-_VERIFYING = threading.BoundedSemaphore(2)
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @lru_cache(maxsize=1)

@@ -99,21 +99,24 @@ def add_rule(engine: Engine, kind: str, term: str, weight: float = 1.5) -> int:
         raise InvalidReviewInput("Règle sans terme ; donnez le mot ou l'expression visés.")
     if kind == "boost" and weight <= 0:
         raise InvalidReviewInput(f"Poids invalide : {weight} ; donnez un nombre positif.")
-    term = term.strip()
+    term = " ".join(term.split())
     try:
         with engine.begin() as conn:
-            # Rules match whatever the case: "maroc" after "Maroc" would count twice.
-            for rule in review_rules.list_rules(conn):
-                if rule.kind == kind and rule.term.casefold() == term.casefold():
-                    spelled = "" if rule.term == term else f" (écrite « {rule.term} »)"
-                    raise Conflict(
-                        f"La règle {kind} {term!r} existe déjà{spelled} ; voyez "
-                        "`centrale review rules list`."
-                    )
-            return review_rules.add_rule(conn, kind, term, weight if kind == "boost" else 1.0)
+            weight = weight if kind == "boost" else 1.0
+            return review_rules.add_rule(conn, kind, term, rule_key(term), weight)
     except Conflict as error:
         # The review answers a repeated rule as a bad value, like its other input errors.
         raise InvalidReviewInput(error.message) from error
+
+
+def rule_key(term: str) -> str:
+    """A rule's term as the matcher sees it: « Maroc », « MAROC » and « maroc » are one rule.
+
+    >>> rule_key("  Micro-Crédit   au MAROC ") == rule_key("microcredit au maroc")
+    True
+    """
+    # Arabic folds apply to Arabic letters only, so one key serves every language.
+    return fold_accents(normalise(" ".join(term.split()), "ar"))
 
 
 def list_rules(engine: Engine) -> list[Rule]:

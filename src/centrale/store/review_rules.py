@@ -19,17 +19,23 @@ class Rule:
     weight: float
 
 
-def add_rule(conn: Connection, kind: str, term: str, weight: float) -> int:
+def add_rule(conn: Connection, kind: str, term: str, term_key: str, weight: float) -> int:
+    """The new rule's id; a `Conflict` naming the rule of the same kind and key, if any."""
     try:
         with conn.begin_nested():
             new_id = conn.scalar(
                 insert(review_rules)
                 .returning(review_rules.c.id)
-                .values(kind=kind, term=term, weight=weight)
+                .values(kind=kind, term=term, term_key=term_key, weight=weight)
             )
     except IntegrityError as error:
+        rules = review_rules.c
+        existing = conn.scalar(
+            select(rules.term).where(rules.kind == kind, rules.term_key == term_key)
+        )
+        spelled = "" if existing in (None, term) else f" (écrite « {existing} »)"
         raise Conflict(
-            f"La règle {kind} {term!r} existe déjà ; voyez `centrale review rules list`."
+            f"La règle {kind} {term!r} existe déjà{spelled} ; voyez `centrale review rules list`."
         ) from error
     return int(new_id or 0)
 

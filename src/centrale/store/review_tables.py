@@ -116,8 +116,10 @@ review_rules = Table(
     Column("id", Integer, primary_key=True),
     Column("kind", String(8), nullable=False),
     Column("term", String(200), nullable=False),
+    # The term as rules match it (`centrale.review.ranking.rule_key`): one rule per key.
+    Column("term_key", String(200), nullable=False),
     Column("weight", Float, nullable=False, default=1.0),
-    UniqueConstraint("kind", "term"),
+    UniqueConstraint("kind", "term_key"),
 )
 
 review_issues = Table(

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from centrale.bootstrap import App
-from centrale.errors import TooManyAttempts
+from centrale.errors import SignInsBusy, TooManyAttempts
 from centrale.review import queue as editor_queue
 from centrale.review.composition import issue_view
 from centrale.review.editors import authenticate
@@ -189,4 +189,7 @@ def _sign_in_form(
 ) -> Response:
     context = {"next": next_page, "login": login, "failed": failed, "refused": refused}
     status = refused.status if refused else 401 if failed else 200
-    return templates.TemplateResponse(request, "review/sign_in.html", context, status_code=status)
+    page = templates.TemplateResponse(request, "review/sign_in.html", context, status_code=status)
+    if isinstance(refused, SignInsBusy):
+        page.headers["Retry-After"] = "5"
+    return page
