@@ -222,6 +222,24 @@ def test_a_value_far_beyond_the_header_is_reported(amana: App, tmp_path: Path) -
     assert found == [(3, "extra_cells", "oublié"), (5, "extra_cells", "tard")]
 
 
+def test_a_lone_carriage_return_beside_a_wide_row_is_only_a_value(
+    amana: App, tmp_path: Path
+) -> None:
+    """A carriage return alone inside a value (pasted from an old Mac export) is part of the
+    value, for the csv module that looks past the header as for Polars; the wide row of the
+    same block is still the only one reported."""
+    rows = [v1_row(1, purpose="achat<CR>stock"), v1_row(2), v1_row(3)]
+    lines = v1_text(rows).replace("<CR>", "\r").split("\n")  # unquoted, as exports write it
+    lines[2] = lines[2] + ",,,,,,,,,oublié"  # row 3, far past the header
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    report = services.submit_file(amana, path)
+    assert report.status == "accepted", report.reason
+    assert (report.accepted, report.rejected) == (2, 1)
+    found = [(p["row"], p["code"], p["value"]) for p in report.problems]
+    assert found == [(3, "extra_cells", "oublié")]
+
+
 def test_same_file_twice_changes_nothing(amana: App, tmp_path: Path) -> None:
     path = write_v1(tmp_path / "a.csv", [v1_row(1), v1_row(2, amount="x")])
     first = services.submit_file(amana, path)

@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -323,11 +324,19 @@ def _cells_beyond(block: bytes, width: int) -> list[str | None] | None:
     Lines end at a newline only, as for Polars (`str.splitlines` would also cut at U+2028,
     a form feed or a lone carriage return, and count records Polars does not).
     """
-    lines = io.StringIO(block.decode("utf-8"), newline="\n")
+    # The csv module ends a record at a carriage return even alone, and then refuses what
+    # follows it on the line: a lone one stands aside, in a character no export writes.
+    text = _LONE_CR.sub(_CR_ASIDE, block.decode("utf-8"))
+    lines = io.StringIO(text, newline="\n")
     try:
-        return [next((c for c in cells[width:] if c.strip()), None) for cells in csv.reader(lines)]
+        cut = [next((c for c in cells[width:] if c.strip()), None) for cells in csv.reader(lines)]
     except csv.Error:
         return None
+    return [None if c is None else c.replace(_CR_ASIDE, "\r") for c in cut]
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_CR_ASIDE = "\U0010fffd"  # a private-use code point: kept apart, put back after
 
 
 # A quoted value may be as long as the file: the csv module's guard (128 KiB) is Polars'
