@@ -7,7 +7,9 @@ officer's shell as often as not. Every word centrale prints is French, so:
 - the command classes here (`CentraleTyper` builds every command group with them) write the
   usage line and the help option in French, and print usage errors as French sentences that
   name the value and say where the help is;
-- `typer.core`'s gettext binding is pointed at `WORDS`.
+- `typer.core`'s gettext binding is pointed at `WORDS`;
+- arguments are named in French capitals (`ARGUMENTS`) and value types in French words
+  (`TYPES`), where Typer shows the code's names (`{files}`, `<list[Path]>`).
 `tests/unit/test_cli_french.py` checks every entry against Typer's own source, so a word
 changed upstream fails a test instead of showing in English.
 """
@@ -44,6 +46,47 @@ WORDS: dict[str, str] = {
 }
 
 
+#: Arguments' names in the code -> as the help and the errors show them.
+ARGUMENTS: dict[str, str] = {
+    "code": "CODE",
+    "email": "ADRESSE",
+    "file": "FICHIER",
+    "files": "FICHIER",
+    "item_id": "ARTICLE",
+    "items": "ARTICLE",
+    "kind": "TYPE",
+    "login": "IDENTIFIANT",
+    "number": "NUMÉRO",
+    "other_person_id": "AUTRE_PERSONNE",
+    "out": "FICHIER",
+    "passage": "PASSAGE",
+    "paths": "CHEMIN",
+    "person_id": "PERSONNE",
+    "position": "POSITION",
+    "rule_id": "RÈGLE",
+    "source_id": "SOURCE",
+    "submission_id": "SOUMISSION",
+    "tags": "ÉTIQUETTE",
+    "term": "TERME",
+    "url": "URL",
+    "version": "VERSION",
+    "issue": "NUMÉRO",
+}
+
+#: The types Typer shows after a parameter, in French.
+TYPES: dict[str, str] = {
+    "<str>": "<texte>",
+    "<int>": "<entier>",
+    "<float>": "<nombre>",
+    "<path>": "<chemin>",
+    "<list[str]>": "<textes>",
+    "<list[int]>": "<entiers>",
+    "<list[Path]>": "<chemins>",
+}
+#: Typer writes a required argument `{NAME}` in the usage line; the custom is `NAME`.
+_REQUIRED = re.compile(r"\{([^{}\s]+)\}")
+
+
 def french(message: str) -> str:
     """The French of one of `typer.core`'s messages; any other string as it is.
 
@@ -54,6 +97,15 @@ def french(message: str) -> str:
 
 
 typer.core._ = french
+_typer_display_type = typer.core._TyperParameter.display_type
+
+
+def _display_type(param: Any, ctx: Any) -> str:
+    shown = _typer_display_type(param, ctx)
+    return TYPES.get(shown, shown)
+
+
+typer.core._TyperParameter.display_type = _display_type  # type: ignore[method-assign,assignment]
 
 
 def error_message(error: click_errors.ClickException) -> str:
@@ -116,7 +168,7 @@ def _param_name(param: Any) -> str:
     opts = getattr(param, "opts", None)
     if param.param_type_name == "option" and opts:
         return "« " + " / ".join(opts) + " »"
-    return f"« {param.name} »"
+    return f"« {param.metavar or param.name} »"
 
 
 def _value_problem(error: click_errors.BadParameter) -> str:
@@ -145,9 +197,15 @@ def show_usage_error(error: click_errors.UsageError) -> None:
 class _French:
     """What both command classes change: the usage line, the help option, the errors."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # type: ignore[attr-defined]
+            if param.param_type_name == "argument" and param.metavar is None:
+                param.metavar = ARGUMENTS.get(param.name, param.name.upper())
+
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
+        pieces = " ".join(self.collect_usage_pieces(ctx))  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, _REQUIRED.sub(r"\1", pieces), prefix=USAGE)
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]

@@ -13,7 +13,7 @@ from typer._click import parser as click_parser
 from typer.testing import CliRunner
 
 from centrale.cli import app
-from centrale.cli_french import _LITERALS, WORDS
+from centrale.cli_french import _LITERALS, WORDS, _typer_display_type
 
 runner = CliRunner()
 #: Words of Typer's own that must not show.
@@ -42,12 +42,32 @@ def test_every_help_page_is_french() -> None:
         assert result.output.startswith("Utilisation : centrale"), (path, result.output)
         assert "Affiche cette aide." in result.output
         assert not [word for word in ENGLISH if word in result.output], (path, result.output)
+        # Arguments and types in French words, not the code's: `{files}`, `<list[Path]>`.
+        code_words = re.findall(r"\{\w+\}|<(?:str|int|float|path|list\[\w+\])>", result.output)
+        assert not code_words, (path, code_words)
+
+
+def test_every_argument_has_a_french_name() -> None:
+    """A new argument is named in `ARGUMENTS`, not shown as the code's name in capitals."""
+    from centrale.cli_french import ARGUMENTS
+
+    def arguments(command: object) -> set[str]:
+        found = {
+            param.name
+            for param in getattr(command, "params", [])
+            if param.param_type_name == "argument"
+        }
+        for sub in getattr(command, "commands", {}).values():
+            found |= arguments(sub)
+        return found
+
+    assert arguments(typer.main.get_command(app)) <= set(ARGUMENTS)
 
 
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["ingest"], "Erreur : argument « files » manquant (Fichiers mensuels"),
+        (["ingest"], "Erreur : argument « FICHIER » manquant (Fichiers mensuels"),
         (["ingest", "a.csv", "--jsn"], "option « --jsn » inconnue ; options proches : --json"),
         (["submissions", "show", "abc"], "« abc » n'est pas un nombre entier"),
         (["submissions", "problems", "1"], "option « --out » manquante"),
@@ -77,5 +97,7 @@ def test_the_translated_words_are_still_typer_s() -> None:
         assert fragment in literals, fragment
     # What the command classes replace is still written where they replace it.
     assert 'prefix = "Usage: "' in inspect.getsource(typer._click.formatting)
+    assert 'name = f"{{{name}}}"' in inspect.getsource(typer.core.TyperArgument)
+    assert 'return f"<{label}>"' in inspect.getsource(_typer_display_type)
     assert "Show this message and exit." in inspect.getsource(typer._click.decorators)
     assert re.search(r"def get_help_option\(", inspect.getsource(click_core))
