@@ -3,6 +3,7 @@ the command line that manages editors; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import unescape
 
 import httpx
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from centrale.bootstrap import App
-from centrale.errors import Conflict, InvalidInput, NotFound
+from centrale.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from centrale.review.editors import add_editor, authenticate, change_password, list_editors
 from centrale.web.app import create_app
 from centrale.web.editor_session import COOKIE, FORM_FIELD
@@ -228,6 +229,47 @@ def test_repeated_wrong_passwords_make_the_account_wait(app: App) -> None:
     assert authenticate(app.engine, "f.benali", EDITOR_PASSWORD, now=later + timedelta(minutes=2))
     assert authenticate(app.engine, "f.benali", "pas le bon", now=later) is None
     assert authenticate(app.engine, "f.benali", EDITOR_PASSWORD, now=later) == editor
+
+
+@pytest.fixture(autouse=True)
+def forgotten_unknown_logins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no wrong sign-in counted on logins without an account."""
+    from centrale.review import editors
+
+    monkeypatch.setattr(editors, "_unknown_logins", editors._UnknownLogins())
+
+
+def test_a_login_without_an_account_waits_like_one_with_an_account(fetched: App) -> None:
+    """The 429 does not tell which logins exist: an unknown one is made to wait the same."""
+    from centrale.review.editors import FREE_ATTEMPTS
+
+    an_editor(fetched)
+    client = TestClient(create_app(fetched))
+    answers: dict[str, list[int]] = {}
+    for login in ("f.benali", "k.personne"):
+        answers[login] = [
+            sign_in(client, login, "pas le bon mot de passe").status_code
+            for _ in range(FREE_ATTEMPTS + 1)
+        ]
+        refused = sign_in(client, login)
+        assert f"Trop de mots de passe erronés de suite pour « {login} » : réessayez dans 3" in (
+            unescape(refused.text)
+        )
+    assert answers["f.benali"] == answers["k.personne"] == [401] * FREE_ATTEMPTS + [429]
+
+
+def test_unknown_logins_are_forgotten_oldest_first_past_the_limit() -> None:
+    from centrale.review.editors import FREE_ATTEMPTS, _UnknownLogins
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    counted = _UnknownLogins(limit=3)
+    for _ in range(FREE_ATTEMPTS):
+        counted.claim("first", now)
+    with pytest.raises(TooManyAttempts):
+        counted.claim("first", now)
+    for login in ("b", "c", "d"):  # three more logins push the first one out
+        counted.claim(login, now)
+    counted.claim("first", now)  # forgotten: no wait
 
 
 def test_the_sign_in_page_says_how_long_to_wait(fetched: App) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -112,8 +113,9 @@ def authenticate(
     while (`retry_wait`), right or wrong, and says so with `TooManyAttempts`: guessing
     slows down to a handful of tries an hour, and a right password resets the count. Each
     sign-in is counted before its password is checked, one at a time (`claim_sign_in`), so
-    sign-ins sent at once cannot all slip in before the count. The wait tells that a login
-    exists; logins are names, not secrets.
+    sign-ins sent at once cannot all slip in before the count. A login that no account has
+    is made to wait the same way (`_unknown_logins`), so the wait does not tell which
+    logins exist.
     """
     now = now or utc_now()
     # Each check takes 64 MiB for a tenth of a second: a flood of sign-ins must take neither
@@ -136,11 +138,10 @@ _SLOT_WAIT = 2.0
 
 
 def _authenticate(engine: Engine, login: str, password: str, now: datetime) -> Editor | None:
-    if not LOGIN.fullmatch(login):  # no account has it; nor does it reach the database
-        _verify(_unknown_login_hash(), password)
-        return None
-    row = _claimed(engine, login, now)
+    # A login no account has does not reach the database when it cannot be one.
+    row = _claimed(engine, login, now) if LOGIN.fullmatch(login) else None
     if row is None:
+        _unknown_logins.claim(login, now)
         _verify(_unknown_login_hash(), password)
         return None
     if not _verify(row.password_hash, password):
@@ -152,6 +153,33 @@ def _authenticate(engine: Engine, login: str, password: str, now: datetime) -> E
             store.set_password_hash(conn, login, _HASHER.hash(password))
         row = store.editor_by_login(conn, login) or row
     return _editor(row)
+
+
+class _UnknownLogins:
+    """Wrong sign-ins counted on logins that no account has, in this process: they wait as
+    an account would, so a 429 does not tell an existing login from another. The oldest
+    are forgotten past `limit` logins, so a flood of made-up ones cannot fill the memory."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._failures: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+
+    def claim(self, login: str, now: datetime) -> None:
+        """Count one more wrong sign-in on `login`, or raise `TooManyAttempts` while it waits."""
+        with self._lock:
+            failures, locked = self._failures.pop(login, (0, None))
+            if locked is not None and now < locked:
+                self._failures[login] = (failures, locked)
+                raise TooManyAttempts(_wait_message(login, locked - now))
+            failures += 1
+            until = now + retry_wait(failures) if failures >= FREE_ATTEMPTS else None
+            self._failures[login] = (failures, until)
+            while len(self._failures) > self._limit:
+                self._failures.popitem(last=False)
+
+
+_unknown_logins = _UnknownLogins()
 
 
 def _claimed(engine: Engine, login: str, now: datetime) -> store.EditorRow | None:
