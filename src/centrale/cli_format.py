@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 from rich.console import Console
@@ -46,7 +47,7 @@ def rows_in_file(path: Path) -> int | None:
         with opener(path, "rb") as handle:
             while block := handle.read(1 << 22):
                 lines += block.count(b"\n")
-    except OSError:
+    except (OSError, EOFError, zlib.error):  # the load says what is wrong with the file
         return None
     return max(lines - 1, 0)
 

@@ -22,12 +22,17 @@ Each message names the value at fault and the fix, in French: it is shown to use
 
 from __future__ import annotations
 
+#: How a NUL character of a file is shown and stored: the Unicode symbol for it.
+NUL_SHOWN = "\u2400"
+
 
 class CentraleError(Exception):
     code = "centrale_error"
     status = 500
 
     def __init__(self, message: str) -> None:
+        # A NUL quoted from a broken file would be refused by PostgreSQL and unseen on screen.
+        message = message.replace("\x00", NUL_SHOWN)
         super().__init__(message)
         self.message = message
 

@@ -9,6 +9,9 @@ from centrale.domain.loan import Activity, Frequency, LoanStatus, Product
 #: Not a column of the format: where the reader puts a row's first value beyond the header's
 #: columns (a comma left unquoted in a name shifts every later cell), for a rule to report.
 EXTRA_CELLS = "extra_cells"
+#: The reader's mark on the rows of a CSV block holding a NUL character (`\x00`), which no
+#: value may carry: PostgreSQL refuses it in text.
+HAS_NUL = "_has_nul"
 
 #: A member's code, as registered and as every row of its files gives it (e.g. AMANA).
 INSTITUTION_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")

@@ -204,7 +204,7 @@ def _read_header(
     periods = _distinct(chunk, "period")
     # A file rejected here is still reported and recorded under the institution and the
     # month it gives, when it gives one of each.
-    if len(codes) == 1 and len(codes[0]) <= _MAX_CODE:
+    if len(codes) == 1 and len(codes[0]) <= _MAX_CODE and "\x00" not in codes[0]:
         report.institution_code = codes[0]
     if len(periods) == 1 and is_period(periods[0]):
         report.period = periods[0]

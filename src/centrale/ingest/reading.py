@@ -15,6 +15,7 @@ import io
 import re
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from centrale.domain.submission_format import COLUMNS, EXTRA_CELLS
+from centrale.domain.submission_format import COLUMNS, EXTRA_CELLS, HAS_NUL
 from centrale.errors import InvalidSubmission
 
 _BLOCK = 1 << 22
@@ -76,10 +77,10 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
             try:
                 with gzip.open(path, "rb") as src, plain.open("wb") as dst:
                     shutil.copyfileobj(src, dst, _BLOCK)
-            except (OSError, EOFError) as error:
+            except (OSError, EOFError, zlib.error) as error:
                 raise InvalidSubmission(
-                    f"{path.name} : archive gzip illisible ({error}) ; recompressez le fichier "
-                    "avec gzip ou envoyez le CSV tel quel"
+                    f"{path.name} : archive gzip illisible ({_why_not_gzip(error)}) ; "
+                    "recompressez le fichier avec gzip, ou envoyez le CSV tel quel"
                 ) from error
             yield _checked_csv(plain, path.name, sha)
         return
@@ -91,10 +92,58 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
     )
 
 
+def _why_not_gzip(error: Exception) -> str:
+    """What went wrong with a .csv.gz, in French (gzip and zlib say it in English)."""
+    if isinstance(error, gzip.BadGzipFile):
+        return "ce n'est pas une archive gzip : un fichier renommé en .csv.gz ?"
+    if isinstance(error, EOFError):
+        return "l'archive est incomplète : un envoi ou une copie interrompus ?"
+    if isinstance(error, zlib.error):
+        return "les données compressées sont endommagées"
+    return "le fichier n'a pas pu être décompressé"
+
+
 def _checked_csv(path: Path, display: str, sha: str) -> SourceFile:
+    with path.open("rb") as handle:
+        start = handle.read(_BLOCK)
+    if not start.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise InvalidSubmission(
+            f"{display} est vide : il faut l'en-tête du format v1 puis une ligne par contrat"
+        )
+    _check_not_utf16(start, display)
     check_utf8(path, display)
+    first_line = start.split(b"\n", 1)[0]
+    if b"\r" in first_line.rstrip(b"\r"):
+        raise InvalidSubmission(
+            f"{display} : ses lignes finissent par un retour chariot seul (le « CSV Macintosh » "
+            "des anciens tableurs), que le format v1 ne lit pas ; réenregistrez le fichier en "
+            "« CSV UTF-8 » depuis votre tableur"
+        )
     check_header(_csv_header(path), display)
     return SourceFile(display, sha, path, None)
+
+
+def _check_not_utf16(start: bytes, display: str) -> None:
+    """UTF-16 without its byte-order mark is valid UTF-8 (a NUL after each ASCII letter): it
+    is told by those NULs before anything else reads it."""
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff") or start[:200].count(b"\x00") * 4 > len(start[:200]):
+        raise InvalidSubmission(_utf16_reason(display))
+
+
+def _utf16_reason(display: str) -> str:
+    return (
+        f"{display} est encodé en UTF-16 (« Texte Unicode » des tableurs), pas en UTF-8. "
+        "Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, ou convertissez-le : "
+        + _recode_command(display, "UTF-16")
+    )
+
+
+def _recode_command(display: str, encoding: str) -> str:
+    """The command that converts the file to UTF-8, decompressing it first if it is gzip."""
+    stem = display[: -len(".csv.gz")] if display.lower().endswith(".csv.gz") else Path(display).stem
+    if display.lower().endswith(".gz"):
+        return f"gunzip -c {display} | iconv -f {encoding} -t UTF-8 > {stem}-utf8.csv"
+    return f"iconv -f {encoding} -t UTF-8 {display} > {stem}-utf8.csv"
 
 
 def check_utf8(path: Path, display: str) -> None:
@@ -117,12 +166,7 @@ def _raise_not_utf8(path: Path, display: str, position: int) -> None:
     with path.open("rb") as handle:
         head = handle.read(position + 200)
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # the byte-order mark of UTF-16
-        raise InvalidSubmission(
-            f"{display} est encodé en UTF-16 (« Texte Unicode » des tableurs), pas en UTF-8. "
-            "Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, ou "
-            f"convertissez-le : iconv -f UTF-16 -t UTF-8 {display} > "
-            f"{Path(display).stem}-utf8.csv"
-        )
+        raise InvalidSubmission(_utf16_reason(display))
     line = head[:position].count(b"\n") + 1
     start = head.rfind(b"\n", 0, position) + 1
     end = head.find(b"\n", position)
@@ -131,19 +175,24 @@ def _raise_not_utf8(path: Path, display: str, position: int) -> None:
     raise InvalidSubmission(
         f"{display} n'est pas encodé en UTF-8 : octet 0x{head[position]:02X} invalide à la "
         f"ligne {line}. {guess} Réenregistrez le fichier en « CSV UTF-8 » depuis votre tableur, "
-        f"ou convertissez-le : iconv -f {recode} -t UTF-8 {display} > {Path(display).stem}"
-        "-utf8.csv"
+        f"ou convertissez-le : {_recode_command(display, recode)}"
     )
 
 
 def guess_encoding(sample: bytes) -> tuple[str, str]:
     """Say what a non-UTF-8 line most likely is, and the iconv name to convert it from.
 
+    Arabic words are runs of bytes above 0x7F; a French accent is one such byte, or two,
+    between plain letters (`AÏT`, `ÉPICERIE`), and the same bytes would read as Arabic.
+
     >>> guess_encoding("محمد".encode("cp1256"))[1]
     'WINDOWS-1256'
+    >>> guess_encoding("AÏT BAHA,ÉPICERIE".encode("cp1252"))[1]
+    'WINDOWS-1252'
     """
-    arabic = sample.decode("cp1256", errors="replace")
-    if sum("\u0600" <= ch <= "\u06ff" for ch in arabic) >= 2:
+    words = [run for run in _HIGH_RUN.findall(sample) if len(run) >= 3]
+    arabic = b" ".join(words).decode("cp1256", errors="replace")
+    if sum("\u0600" <= ch <= "\u06ff" for ch in arabic) >= 3:
         return (
             "Le contenu ressemble à du Windows-1256 (arabe), l'encodage des exports Excel "
             "en arabe.",
@@ -153,6 +202,9 @@ def guess_encoding(sample: bytes) -> tuple[str, str]:
         "Le contenu ressemble à du Windows-1252 / Latin-1 (accents français).",
         "WINDOWS-1252",
     )
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 
 def check_header(header: list[str], display: str) -> None:
@@ -307,7 +359,9 @@ def _parsed_blocks(path: Path) -> Iterator[pl.DataFrame]:
             beyond = pl.lit(pl.Series(cut, dtype=pl.String))
         line += block.count(b"\n")
         extra = first_value([pl.col(c) for c in extras] + [beyond])
-        return frame.with_columns(extra.alias(EXTRA_CELLS)).drop(extras)
+        frame = frame.with_columns(extra.alias(EXTRA_CELLS)).drop(extras)
+        # Rare, and costly to look for cell by cell: the rules look only where a block has one.
+        return frame.with_columns(pl.lit(True).alias(HAS_NUL)) if b"\x00" in block else frame
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-csv") as worker:
         ahead = worker.submit(parse_next)
@@ -416,5 +470,6 @@ def _tidy(chunk: pl.DataFrame) -> pl.DataFrame:
         "row",
         *[pl.col(c).str.strip_chars().replace("", None).alias(c) for c in COLUMNS],
         EXTRA_CELLS,
+        *([HAS_NUL] if HAS_NUL in chunk.columns else []),
     )
-    return tidy.filter(~pl.all_horizontal(pl.exclude("row").is_null()))
+    return tidy.filter(~pl.all_horizontal(pl.exclude("row", HAS_NUL).is_null()))

@@ -16,11 +16,13 @@ from centrale.domain.submission_format import (
     COLUMNS,
     DATE_COLUMNS,
     EXTRA_CELLS,
+    HAS_NUL,
     INTEGER_COLUMNS,
     MAX_LENGTHS,
     REQUIRED,
     VOCABULARIES,
 )
+from centrale.errors import NUL_SHOWN
 
 PROBLEM_SCHEMA = pl.Schema(
     {
@@ -37,6 +39,8 @@ _CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
 #: Country code (00212 or 212), then an optional 0, then the 9 digits of the national plan.
 _PHONE_NATIONAL = r"^(?:00212|212)?0?([5-8][0-9]{8})$"
 _MIN_BIRTH = date(1900, 1, 1)
+#: Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as Arabic-locale sheets write them.
+_EASTERN_DIGITS = "[\u0660-\u0669\u06f0-\u06f9]"
 #: Codes about an absent value: their message has no value to quote.
 _NO_VALUE_CODES = frozenset({"required", "group_ref_required", "closed_on_required"})
 
@@ -63,6 +67,9 @@ class Rule:
     code: str
     broken: pl.Expr
     fix: str  # what the message says after the value
+    #: A closer fix for some of the broken values: (where it applies, what it says). It is
+    #: worked out on the broken rows only.
+    closer: tuple[pl.Expr, str] | None = None
 
 
 def cin_norm_expr(column: str = "cin") -> pl.Expr:
@@ -102,6 +109,13 @@ def _parse_int(column: str) -> pl.Expr:
     return pl.when(plain.is_not_null()).then(plain).otherwise(spreadsheet)
 
 
+def _sign(column: str) -> pl.Expr:
+    """For a value of ASCII digits, whether it has a minus sign; null for any other value
+    (`\\d` would take Arabic-Indic digits too)."""
+    value = pl.col(column)
+    return pl.when(value.str.contains(r"^-?[0-9]+$")).then(value.str.starts_with("-"))
+
+
 def _date(column: str) -> pl.Expr:
     """The parsed value of a date column (null when absent or not a date)."""
     return pl.col(f"_date_{column}")
@@ -117,6 +131,7 @@ def parse_columns(chunk: pl.DataFrame) -> pl.DataFrame:
     return chunk.with_columns(
         *[_parse_date(c).alias(f"_date_{c}") for c in DATE_COLUMNS],
         *[_parse_int(c).alias(f"_int_{c}") for c in INTEGER_COLUMNS],
+        *[_sign(c).alias(f"_sign_{c}") for c in INTEGER_COLUMNS],
         cin_norm_expr().alias("_cin_norm"),
         phone_e164_expr().alias("_phone"),
     )
@@ -185,41 +200,60 @@ def row_rules(period_end: date) -> list[Rule]:
                 "invalid_date",
                 _present(column) & _date(column).is_null(),
                 "n'est pas une date ; utilisez AAAA-MM-JJ (ex. 2024-03-31)",
+                # Written as it should be, but no such day: the month is shorter.
+                closer=(
+                    pl.col(column).str.contains(r"^\d{4}-\d{2}-\d{2}$"),
+                    "n'existe pas : ce mois n'a pas ce jour (ex. pas de 30 février, ni de 29 "
+                    "février hors année bissextile) ; vérifiez le jour et le mois",
+                ),
             )
         )
     for column in INTEGER_COLUMNS:
         unit, limit = _INTEGER_UNITS[column]
-        digits = pl.col(column).str.contains(r"^\d+$")  # whole, but beyond 64 bits
+        # Whole, but beyond 64 bits; below zero or not.
+        whole = _int(column).is_null() & pl.col(f"_sign_{column}").is_not_null()
+        below_zero = whole & pl.col(f"_sign_{column}")
         rules.append(
             Rule(
                 column,
                 "not_integer",
-                _present(column) & _int(column).is_null() & ~digits,
+                _present(column) & _int(column).is_null() & ~whole,
                 f"n'est pas un nombre entier ; écrivez un nombre entier de {unit}, sans "
                 "séparateur de milliers ni unité",
+                closer=(
+                    pl.col(column).str.contains(_EASTERN_DIGITS),
+                    "est écrit en chiffres arabes orientaux ; écrivez-le avec les chiffres 0 à "
+                    "9 (ex. 10000), comme le demande le format v1",
+                ),
             )
         )
         rules.append(
             Rule(
                 column,
                 "too_large",
-                (_int(column) > limit) | (_int(column).is_null() & digits),
+                (_int(column) > limit) | (whole & ~below_zero),
                 f"est invraisemblable : plus de {limit:,} {unit} ".replace(",", "\u202f")
                 + _TOO_LARGE_FIX[unit],
             )
         )
         if column != "amount":
             rules.append(
-                Rule(column, "negative", _int(column) < 0, "ne peut pas être négatif ; 0 ou plus")
+                Rule(
+                    column,
+                    "negative",
+                    (_int(column) < 0) | below_zero,
+                    "ne peut pas être négatif ; 0 ou plus",
+                )
             )
-    rules.append(
-        Rule(
-            "amount",
-            "not_positive",
-            _int("amount") <= 0,
-            "n'est pas un montant débloqué valable ; le principal doit être supérieur à 0",
-        )
-    )
+        else:
+            rules.append(
+                Rule(
+                    "amount",
+                    "not_positive",
+                    (_int("amount") <= 0) | below_zero,
+                    "n'est pas un montant débloqué valable ; le principal doit être supérieur à 0",
+                )
+            )
     for column, words in VOCABULARIES.items():
         rules.append(
             Rule(
@@ -297,6 +331,8 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
     rules = row_rules(period_end)
     if EXTRA_CELLS not in chunk.columns:  # a frame built by hand, not by the reader
         chunk = chunk.with_columns(pl.lit(None, dtype=pl.String).alias(EXTRA_CELLS))
+    if HAS_NUL in chunk.columns:
+        rules += _nul_rules()
     chunk = parse_columns(chunk)
     flags = chunk.select(
         "row", *[r.broken.fill_null(False).alias(f"_{i}") for i, r in enumerate(rules)]
@@ -318,6 +354,10 @@ def validate_chunk(chunk: pl.DataFrame, period_end: date) -> CheckedChunk:
         )
     problem_frame = pl.concat(problems) if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)
     problem_frame = problem_frame.cast(PROBLEM_SCHEMA)
+    if HAS_NUL in chunk.columns:  # the problems quote the values: their NULs are shown
+        problem_frame = problem_frame.with_columns(
+            pl.col("message", "value").str.replace_all("\x00", NUL_SHOWN, literal=True)
+        )
     bad_rows = pl.any_horizontal(pl.exclude("row")) if len(rules) else pl.lit(False)
     ok = ~flags.select(bad_rows.alias("bad")).get_column("bad")
     valid = typed_rows(chunk.filter(ok))
@@ -332,7 +372,26 @@ def _message(rule: Rule) -> pl.Expr:
         where = "ligne {} : "
     if rule.code in _NO_VALUE_CODES:
         return pl.format(where + rule.fix, "row")
-    return pl.format(where + "« {} » " + rule.fix, "row", pl.col(rule.column))
+    message = pl.format(where + "« {} » " + rule.fix, "row", pl.col(rule.column))
+    if rule.closer is None:
+        return message
+    applies, fix = rule.closer
+    closer = pl.format(where + "« {} » " + fix, "row", pl.col(rule.column))
+    return pl.when(applies).then(closer).otherwise(message)
+
+
+def _nul_rules() -> list[Rule]:
+    """A NUL in a value, for the chunks of a block that holds one (`HAS_NUL`)."""
+    return [
+        Rule(
+            column,
+            "nul_character",
+            pl.col(column).str.contains("\x00", literal=True),
+            f"contient un caractère nul ({NUL_SHOWN}), reste d'un export défectueux ; retirez-le "
+            "ou exportez le fichier à nouveau",
+        )
+        for column in COLUMNS
+    ]
 
 
 def stage_schema() -> dict[str, pl.DataType]:

@@ -55,9 +55,11 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     if is_postgres(conn):
         buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=False, null_value="\\N", date_format="%Y-%m-%d")
+        # Polars writes a null as nothing and an empty string as "", which is how COPY's CSV
+        # reads them; a marker such as \N would turn a value written so into a null.
+        frame.write_csv(buffer, include_header=False, null_value="", date_format="%Y-%m-%d")
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
         with cursor.copy(sql) as copy:
             copy.write(buffer.getvalue())
         return
