@@ -62,6 +62,10 @@ def submit_file(
 
 
 def submissions(app: App, limit: int = 200) -> list[submission_store.SubmissionRow]:
+    if limit < 1:
+        raise InvalidInput(
+            f"--limit « {limit} » : donnez le nombre de soumissions à lister, 1 ou plus"
+        )
     with app.engine.connect() as conn:
         return submission_store.list_submissions(conn, limit)
 

@@ -8,6 +8,7 @@ every sub-command (Rich fixes a console's width from `COLUMNS` when it is create
 from __future__ import annotations
 
 import errno
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -26,6 +27,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def output_file(path: Path) -> Path:
     """`path`, once its folder is known to exist: a command says so before any work."""
+    if path.is_dir():
+        raise InvalidInput(
+            f"« {path} » est un dossier ; donnez le nom du fichier à écrire, "
+            f"ex. {path / 'problemes.csv'}"
+        )
     if not path.parent.is_dir():
         raise InvalidInput(
             f"le dossier « {path.parent} » n'existe pas ; créez-le ou écrivez {path.name} ailleurs"
@@ -73,7 +79,16 @@ def _why(error: OSError) -> str:
 
     >>> _why(FileNotFoundError(errno.ENOENT, "No such file or directory"))
     'introuvable'
+    >>> _why(OSError("No such file or directory (os error 2): /proc/p.csv"))
+    'introuvable'
     """
-    if error.errno is None:
-        return str(error)
-    return _REASONS.get(error.errno, f"erreur système {error.errno}")
+    code = error.errno
+    if code is None:  # Polars' errors carry the system's number in their English text only
+        found = _OS_ERROR.search(str(error))
+        code = int(found[1]) if found else None
+    if code is None:
+        return "le système l'a refusé"
+    return _REASONS.get(code, f"erreur système {code}")
+
+
+_OS_ERROR = re.compile(r"os error (\d+)")

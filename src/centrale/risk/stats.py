@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from centrale.domain.period import Period
+from centrale.domain.period import Period, months_held
 from centrale.errors import InvalidInput, NotFound
 from centrale.store import statistics
 
@@ -76,7 +76,7 @@ def sector_stats(engine: Engine, period: str | None = None) -> SectorStats | Non
     """
     if period is not None:
         try:
-            Period.parse(period)
+            period = str(Period.parse(period))
         except ValueError as error:
             raise InvalidInput(str(error)) from error
     with engine.connect() as conn:
@@ -86,9 +86,7 @@ def sector_stats(engine: Engine, period: str | None = None) -> SectorStats | Non
         if period is None:
             period = known[-1]
         elif period not in known:
-            raise NotFound(
-                f"aucune donnée pour le mois {period} ; mois disponibles : {known[0]} à {known[-1]}"
-            )
+            raise NotFound(f"aucune donnée pour le mois {period} ; {months_held(known)}")
         return _from_totals(statistics.month_totals(conn, period))
 
 

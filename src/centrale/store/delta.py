@@ -51,7 +51,9 @@ CONTRACT_FIELDS = (
     "purpose",
 )
 #: What a contract says this month.
-SNAPSHOT_FIELDS = ("outstanding", "arrears", "days_past_due", "status", "closed_on")
+#: The month's own figures of a contract. `amount` is the contract's too, but a later month
+#: may report another principal (a correction, a top-up): each month keeps what it said.
+SNAPSHOT_FIELDS = ("amount", "outstanding", "arrears", "days_past_due", "status", "closed_on")
 
 _HELD_RECORDS = {
     "customer_ref": pl.String(),

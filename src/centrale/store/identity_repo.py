@@ -377,6 +377,8 @@ def changes_of(conn: Connection, person_id: int) -> pl.DataFrame:
 
 
 def person_exists(conn: Connection, person_id: int) -> bool:
+    if not 0 < person_id < 2**63:  # the ids are 64-bit: a larger number names no one
+        return False
     found = conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
     return found is not None
 

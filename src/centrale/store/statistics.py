@@ -37,7 +37,7 @@ def month_totals(conn: Connection, period: str) -> MonthTotals:
         text(
             "SELECT COUNT(*) AS contracts, "
             "COALESCE(SUM(s.outstanding), 0) AS outstanding, "
-            "COALESCE(SUM(c.amount), 0) AS disbursed, "
+            "COALESCE(SUM(s.amount), 0) AS disbursed, "
             "COALESCE(SUM(CASE WHEN s.status = 'restructured' OR s.days_past_due > 30 "
             "THEN s.outstanding ELSE 0 END), 0) AS par30, "
             "COALESCE(SUM(CASE WHEN s.status = 'restructured' OR s.days_past_due > 90 "
@@ -45,15 +45,13 @@ def month_totals(conn: Connection, period: str) -> MonthTotals:
             "COALESCE(SUM(CASE WHEN s.status = 'restructured' THEN s.outstanding ELSE 0 END), 0) "
             "AS restructured, "
             "COUNT(DISTINCT s.institution_id) AS institutions "
-            "FROM snapshots s JOIN contracts c ON c.id = s.contract_id "
-            f"WHERE s.period = :p AND s.status IN {_ACTIVE}"
+            f"FROM snapshots s WHERE s.period = :p AND s.status IN {_ACTIVE}"
         ),
         {"p": period},
     ).one()
     written_off = conn.execute(
         text(
-            "SELECT COALESCE(SUM(c.amount), 0) FROM snapshots s "
-            "JOIN contracts c ON c.id = s.contract_id "
+            "SELECT COALESCE(SUM(s.amount), 0) FROM snapshots s "
             "WHERE s.period = :p AND s.status = 'written_off'"
         ),
         {"p": period},

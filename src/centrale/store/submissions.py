@@ -94,11 +94,20 @@ def add_problems(conn: Connection, submission_id: int, frame: pl.DataFrame) -> N
 
 
 def list_submissions(conn: Connection, limit: int = 200) -> list[SubmissionRow]:
+    # No more rows than ids there can be: a larger limit overflows the drivers' integers.
+    limit = min(limit, SUBMISSION_IDS)
     rows = conn.execute(select(submissions).order_by(submissions.c.id.desc()).limit(limit))
     return [SubmissionRow(**row._mapping) for row in rows]
 
 
+#: Submissions' ids are 32-bit (INTEGER on PostgreSQL): a number past them names none, and
+#: must not reach the database, which refuses it as out of range.
+SUBMISSION_IDS = 2**31 - 1
+
+
 def get_submission(conn: Connection, submission_id: int) -> SubmissionRow | None:
+    if not 0 < submission_id <= SUBMISSION_IDS:
+        return None
     row = conn.execute(select(submissions).where(submissions.c.id == submission_id)).first()
     return SubmissionRow(**row._mapping) if row else None
 

@@ -124,6 +124,7 @@ snapshots = Table(
     Column("institution_id", Integer, nullable=False),
     Column("submission_id", Integer, nullable=False),
     Column("borrower_record_id", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
     Column("outstanding", BigInteger, nullable=False),
     Column("arrears", BigInteger, nullable=False),
     Column("days_past_due", Integer, nullable=False),
