@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         "the registry has grown by `identity_retrain_few_matches_growth` (the first files of a "
         "registry hold few repeated persons).",
     )
+    identity_min_model_matches: int = Field(
+        50,
+        description="A model trained on data showing fewer likely matching pairs than this "
+        "links at random: the reference model shipped with centrale (trained on a synthetic "
+        "sector) is used instead, until the registry's own data shows enough.",
+    )
     identity_retrain_few_matches_growth: float = Field(
         1.25,
         description="Growth of the registry since the last training after which a model that "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 #: ASCII digits only (`\d` takes Arabic-Indic ones too), matched whole (`$` lets "\n" by).
 _PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -41,7 +42,7 @@ class Period:
 
 def is_period(text: str) -> bool:
     """
-    >>> is_period("2025-01"), is_period("2025-01\n"), is_period("٢٠٢٥-01")
+    >>> is_period("2025-01"), is_period("2025-01\\n"), is_period("٢٠٢٥-01")
     (True, False, False)
     """
     return bool(_PERIOD.fullmatch(text))
@@ -58,7 +59,7 @@ def months_held(periods: list[str]) -> str:
     if len(periods) == 1:
         return f"seul mois disponible : {periods[0]}"
     months = [Period.parse(p) for p in periods]
-    if all(later == earlier.next() for earlier, later in zip(months, months[1:], strict=False)):
+    if all(later == earlier.next() for earlier, later in pairwise(months)):
         return f"mois disponibles : de {periods[0]} à {periods[-1]}"
     if len(periods) <= 12:
         return "mois disponibles : " + ", ".join(periods)

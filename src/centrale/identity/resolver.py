@@ -6,7 +6,9 @@ persons by `centrale.identity.decide`. Every record keeps the evidence of its li
 it matched, the probability, each field's level) so `centrale persons show` can explain it.
 The model is trained on the registry's own records when there is none yet, and again when
 the registry has grown by `identity_retrain_growth` (or, for a model that saw too few
-matches, by `identity_retrain_few_matches_growth`).
+matches, by `identity_retrain_few_matches_growth`). Data too young to teach anything (fewer
+likely matches than `identity_min_model_matches`) links with the reference model
+(`centrale.identity.reference`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from centrale.identity.borrowers import (
 from centrale.identity.decide import Decision, decide
 from centrale.identity.linkage import Scored, score, train
 from centrale.identity.model import Model
+from centrale.identity.reference import likely_matches, or_reference
 from centrale.identity.seam import LINK_SCHEMA, IdentityResolver
 from centrale.settings import Settings
 from centrale.store import identity_repo as repo
@@ -94,9 +97,7 @@ class ModelResolver:
         if latest is not None:
             model_id, parameters, trained_at = latest
             model = Model.from_json(parameters)
-            seen = model.trained_on.get("candidate_pairs", 0) * model.trained_on.get(
-                "matching_share", 0
-            )
+            seen = likely_matches(model)
             grown = population >= self.settings.identity_retrain_growth * trained_at
             few = seen < self.settings.identity_min_training_matches
             more = population >= self.settings.identity_retrain_few_matches_growth * trained_at
@@ -107,7 +108,7 @@ class ModelResolver:
         limit = self.settings.identity_train_sample
         if len(data) > limit:
             data = data.sample(limit, seed=0)
-        model = train(self.spec, data)
+        model = or_reference(train(self.spec, data), self.settings.identity_min_model_matches)
         # The registry's size, not the sample's: growth is measured against what it was.
         return repo.save_model(conn, model.to_json(), population), model
 
