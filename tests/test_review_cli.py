@@ -32,7 +32,7 @@ def test_from_sources_to_rendered_issue(cli_app: App, served: str, tmp_path: Pat
     opml.write_bytes(httpx.get(f"{served}/sources.opml").content)
     assert "7 source(s) ajoutée(s)" in run_cli("review", "sources", "import-opml", str(opml))
     out = run_cli("review", "sources", "add", "ftp://x.ma", "--name", "X", code=2)
-    assert "Adresse de source invalide : 'ftp://x.ma'" in out
+    assert "Adresse de source invalide : « ftp://x.ma »" in out
     fetched = run_cli("review", "fetch")
     assert "1 groupe(s) de doublons" in fetched and "Hespress" in fetched
     assert "Afrique Finance Hebdo" in run_cli("review", "sources", "list")

@@ -147,11 +147,11 @@ def test_opml_import_reports_each_bad_outline_and_keeps_the_good_ones(
     out = shown(run_cli("review", "sources", "import-opml", str(opml)))
     assert "2 source(s) ajoutée(s), 0 déjà connue(s)." in out
     for problem in (
-        "Ignorée : Priorité invalide 'haute' pour https://b.example.ma/rss ; "
+        "Ignorée : Priorité invalide « haute » pour https://b.example.ma/rss ; "
         "donnez un entier de 1 à 5.",
         "Ignorée : La source https://c.example.ma/rss n'a pas de nom",
         "Ignorée : Langue : valeur inconnue « es » ; valeurs possibles : fr, ar, en.",
-        "Ignorée : Adresse de source invalide : 'ftp://e.example.ma/rss'",
+        "Ignorée : Adresse de source invalide : « ftp://e.example.ma/rss »",
     ):
         assert problem in out
     sources = {s.name: s for s in list_sources(cli_app.engine)}
@@ -230,12 +230,12 @@ def test_rules_refuse_bad_values_and_duplicates_and_remove_by_id(cli_app: App) -
         assert said in shown(run_cli("review", "rules", "add", *args, code=2)), args
     assert list_rules(cli_app.engine) == []
 
-    assert "Règle 1 ajoutée : block 'couscous'" in run_cli(
+    assert "Règle 1 ajoutée : block « couscous »" in run_cli(
         "review", "rules", "add", "block", "couscous"
     )
     run_cli("review", "rules", "add", "boost", "Maroc", "--weight", "2")
     twice = shown(run_cli("review", "rules", "add", "block", " couscous ", code=2))
-    assert "La règle block 'couscous' existe déjà ; voyez `centrale review rules list`." in twice
+    assert "La règle block « couscous » existe déjà ; voyez `centrale review rules list`." in twice
     assert [(r.kind, r.term, r.weight) for r in list_rules(cli_app.engine)] == [
         ("block", "couscous", 1.0),
         ("boost", "Maroc", 2.0),
@@ -318,13 +318,13 @@ def test_issue_create_refuses_bad_numbers_editions_ranges_and_duplicates(cli_app
         (["0", *week], "Numéro de revue invalide : 0 ; donnez un entier positif."),
         (
             ["5", *week, "--lang", "en"],
-            "Langue d'édition inconnue : 'en' ; éditions possibles : fr, ar.",
+            "Langue d'édition inconnue : « en » ; éditions possibles : fr, ar.",
         ),
         (
             ["5", "--from", "2015-02-08", "--to", "2015-02-02"],
             "Période invalide : du 08/02/2015 au 02/02/2015 ; la date de début doit précéder",
         ),
-        (["5", "--from", "2015-02-02", "--to", "8 février"], "--to : '8 février' n'est pas"),
+        (["5", "--from", "2015-02-02", "--to", "8 février"], "--to : « 8 février » n'est pas"),
     ]:
         assert said in shown(run_cli("review", "issue", "create", *args, code=2)), args
     assert list_issues(cli_app.engine) == []
@@ -439,9 +439,9 @@ def test_issue_quote_names_what_is_wrong_with_the_passage(fetched: App, cli_app:
     growth = str(item_id(fetched, GROWTH))
     for args, said in [
         ([growth], "Donnez le passage à citer, ou --pick avec les numéros des phrases suggérées."),
-        ([growth, "--pick", "a,b"], "--pick : 'a,b' n'est pas une liste de numéros ; écrivez"),
-        ([growth, "--pick", "0"], "--pick : numéro(s) [0] hors des suggestions (1 à 3)."),
-        ([growth, "--pick", "1,9"], "--pick : numéro(s) [9] hors des suggestions (1 à 3)."),
+        ([growth, "--pick", "a,b"], "--pick : « a,b » n'est pas une liste de numéros ; écrivez"),
+        ([growth, "--pick", "0"], "--pick : « 0 » hors des suggestions (1 à 3)."),
+        ([growth, "--pick", "1,9"], "--pick : « 9 » hors des suggestions (1 à 3)."),
         ([growth, "--pick", ","], "hors des suggestions (1 à 3)."),
         (["999", "--pick", "1"], "Article inconnu : 999 ; voyez `centrale review queue list`."),
         (["999", "un passage"], "Article inconnu : 999"),

@@ -187,7 +187,8 @@ def test_odd_input_is_refused_without_a_server_error(fetched: App) -> None:
     an_editor(fetched)
     client = TestClient(create_app(fetched))
     nul = sign_in(client, login=EDITOR_LOGIN + "\x00")
-    assert nul.status_code == 401  # not a 500 from the database (PostgreSQL refuses NUL)
+    assert nul.status_code == 400  # not a 500 from the database (PostgreSQL refuses NUL)
+    assert "champ « identifiant » du formulaire contient un caractère nul" in unescape(nul.text)
     assert sign_in(client).status_code == 303
     odd = client.post(f"{QUEUE}/1/rejeter", data={FORM_FIELD: "é"}, follow_redirects=False)
     assert odd.status_code == 403

@@ -70,7 +70,7 @@ def test_add_confirm_list_show_and_remove_a_subscriber(
     assert "nadia@amc.ma supprimé." in review("subscribers", "remove", "nadia@amc.ma")
     assert "0 abonné(s)." in review("subscribers", "list")
     output = review("subscribers", "remove", "nadia@amc.ma", code=2)
-    assert "Aucun abonné n'a l'adresse 'nadia@amc.ma'" in output
+    assert "Aucun abonné n'a l'adresse « nadia@amc.ma »" in output
 
     review("subscribers", "add", "jamais.confirme@exemple.ma")
     kept = review("subscribers", "purge-pending")
@@ -172,7 +172,7 @@ def test_send_refuses_drafts_unknown_numbers_and_bad_dates(cli_app: App) -> None
     assert "Numéro inconnu : 404." in review("send", "404", code=2)
     published_issue(cli_app, 120)
     bad = review("send", "120", "--at", "lundi 8h", code=2)
-    assert "Date d'envoi invalide : 'lundi 8h' ; écrivez-la AAAA-MM-JJ HH:MM" in bad
+    assert "Date d'envoi invalide : « lundi 8h » ; écrivez-la AAAA-MM-JJ HH:MM" in bad
     assert "l'un ou l'autre" in review("send", code=2)
 
 

@@ -66,7 +66,7 @@ def test_an_unknown_list_is_named_and_nothing_changes(app: App) -> None:
     address = "karim@exemple.ma"
     subscriber_id = confirmed_subscriber(app, address)
     before = ledger(app, address)
-    with pytest.raises(UnknownList, match="Liste inconnu\\(e\\) : 'bailleurs' ; valeurs possibles"):
+    with pytest.raises(UnknownList, match="Liste inconnue : « bailleurs » ; valeurs possibles"):
         save(app, subscriber_id, address, ["flash-back", "bailleurs"])
     assert ledger(app, address) == before
     assert find_by_email(app.engine, address).lists == {"flash-back": "active"}

@@ -86,9 +86,9 @@ def test_a_new_wording_is_recorded_with_the_consent_given_to_it(app: App) -> Non
 
 
 def test_bad_input_gets_a_french_message_naming_the_value(app: App) -> None:
-    with pytest.raises(InvalidAddress, match=r"'nadia\.amc\.ma'.*prenom\.nom@organisation\.ma"):
+    with pytest.raises(InvalidAddress, match=r"« nadia\.amc\.ma ».*prenom\.nom@organisation\.ma"):
         subscribe(app.engine, Signup("nadia.amc.ma", "fr-1"), origin="web_form")
-    with pytest.raises(UnknownSegment, match=r"'journalistes'.*press"):
+    with pytest.raises(UnknownSegment, match=r"Segment inconnu : « journalistes ».*press"):
         subscribe(
             app.engine, Signup("a@exemple.ma", "fr-1", segments=("journalistes",)), origin="cli"
         )

@@ -14,6 +14,20 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
 STEMMERS = {"fr": "french", "ar": "arabic", "en": "english"}
+#: Characters XML 1.0 does not allow (C0 controls but tab and line ends, surrogates, U+FFFE and
+#: U+FFFF): pasted from a PDF or a word processor, one makes a whole feed unreadable.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """`text` without the characters no feed can carry (form feeds, vertical tabs, NULs...).
+
+    >>> without_controls("Microcrédit\x0c au\x0b Maroc\n")
+    'Microcrédit au Maroc\n'
+    """
+    return _NOT_IN_XML.sub("", text)
+
+
 ARABIC_STOPWORDS = frozenset(
     [
         "في",

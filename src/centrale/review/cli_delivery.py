@@ -142,7 +142,7 @@ def _parse_at(value: str, timezone: str) -> datetime:
         moment = datetime.fromisoformat(value.strip())
     except ValueError as error:
         raise InvalidInput(
-            f"Date d'envoi invalide : {value!r} ; écrivez-la AAAA-MM-JJ HH:MM, "
+            f"Date d'envoi invalide : « {value} » ; écrivez-la AAAA-MM-JJ HH:MM, "
             "par exemple 2026-11-23 08:00."
         ) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))

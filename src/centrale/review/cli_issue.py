@@ -25,7 +25,7 @@ def parse_day(value: str, option: str) -> date:
         return date.fromisoformat(value)
     except ValueError as error:
         raise InvalidReviewInput(
-            f"{option} : {value!r} n'est pas une date ; écrivez-la AAAA-MM-JJ, ex. 2015-02-02."
+            f"{option} : « {value} » n'est pas une date ; écrivez-la AAAA-MM-JJ, ex. 2015-02-02."
         ) from error
 
 
@@ -159,11 +159,12 @@ def _numbers(text: str, available: int) -> list[int]:
         numbers = [int(part) for part in text.split(",") if part.strip()]
     except ValueError as error:
         raise InvalidReviewInput(
-            f"--pick : {text!r} n'est pas une liste de numéros ; écrivez par exemple 1,3."
+            f"--pick : « {text} » n'est pas une liste de numéros ; écrivez par exemple 1,3."
         ) from error
     wrong = [n for n in numbers if not 1 <= n <= available]
     if wrong or not numbers:
         raise InvalidReviewInput(
-            f"--pick : numéro(s) {wrong or text} hors des suggestions (1 à {available})."
+            f"--pick : « {', '.join(map(str, wrong)) or text} » hors des suggestions (1 à "
+            f"{available})."
         )
     return numbers

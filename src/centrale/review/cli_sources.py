@@ -136,7 +136,7 @@ def rules_add(
 
     with registry() as app:
         rule_id = add_rule(app.engine, kind, term, weight)
-    console.print(f"Règle {rule_id} ajoutée : {kind} {term!r}")
+    console.print(f"Règle {rule_id} ajoutée : {kind} « {term} »")
 
 
 @rules_app.command("list")

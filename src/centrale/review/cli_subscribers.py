@@ -143,7 +143,7 @@ def register(review_app: typer.Typer) -> None:
     ) -> None:
         """Exporte les abonnés d'une liste dans un fichier CSV ou JSON."""
         if file_format not in ("csv", "json"):
-            raise InvalidInput(f"Format inconnu : {file_format!r} ; choisissez csv ou json.")
+            raise InvalidInput(f"Format inconnu : « {file_format} » ; choisissez csv ou json.")
         with registry() as app:
             rows = subscriber_rows(app.engine, list_code=list_code)
         if file_format == "json":

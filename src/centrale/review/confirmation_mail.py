@@ -71,7 +71,7 @@ def send_confirmations(app: App, pending: list[Subscriber]) -> int:
             outcome = transport.send(outbox.envelope_from, subscriber.email, outgoing.data)
             if not outcome.delivered:
                 raise MailServerUnavailable(
-                    f"L'e-mail de confirmation n'a pas pu être envoyé à {subscriber.email!r} "
+                    f"L'e-mail de confirmation n'a pas pu être envoyé à « {subscriber.email} » "
                     f"({outcome.error}). Réessayez dans quelques minutes."
                 )
             sent += 1

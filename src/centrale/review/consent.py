@@ -89,7 +89,7 @@ def wording(conn: Connection, version: str) -> Wording:
     found = store.wording(conn, version)
     if found is None:
         raise ConsentMissing(
-            f"Version du texte de consentement inconnue : {version!r}. Rechargez le formulaire "
+            f"Version du texte de consentement inconnue : « {version} ». Rechargez le formulaire "
             "d'abonnement et validez-le à nouveau."
         )
     return found
@@ -103,7 +103,7 @@ def add_wording(engine: Engine, version: str, text: str, language: str = "fr") -
     with engine.begin() as conn:
         if store.wording(conn, version) is not None:
             raise Conflict(
-                f"La version {version!r} du texte de consentement existe déjà ; choisissez un "
+                f"La version « {version} » du texte de consentement existe déjà ; choisissez un "
                 "nouveau numéro de version (les textes déjà acceptés ne changent jamais)."
             )
         return store.add_wording(conn, version, language, text)

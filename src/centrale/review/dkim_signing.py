@@ -47,14 +47,14 @@ class DkimSigner:
         path = settings.dkim_private_key_path
         if path is None:
             raise InvalidInput(
-                f"La signature DKIM est activée pour {settings.dkim_domain!r} mais aucune clé "
+                f"La signature DKIM est activée pour « {settings.dkim_domain} » mais aucune clé "
                 "n'est configurée : indiquez le fichier PEM dans CENTRALE_DKIM_PRIVATE_KEY_PATH."
             )
         try:
             pem = Path(path).read_bytes()
         except OSError as error:
             raise InvalidInput(
-                f"Clé DKIM illisible : {str(path)!r} ({error.strerror}). Vérifiez "
+                f"Clé DKIM illisible : « {path} » ({error.strerror}). Vérifiez "
                 "CENTRALE_DKIM_PRIVATE_KEY_PATH et les droits du fichier."
             ) from error
         return cls(settings.dkim_selector, settings.dkim_domain, pem)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from centrale.review.analysis import without_controls
 from centrale.review.errors import InvalidReviewInput, choice
 from centrale.review.queue import get_item
 from centrale.review.ranking import bm25
@@ -83,7 +84,7 @@ def compose(chosen: list[str], text: str) -> str:
         position = flat.find(_flat(sentence), cursor)
         if position < 0:
             raise InvalidReviewInput(
-                f"La phrase {sentence[:60]!r}… ne figure pas dans l'article ; "
+                f"La phrase « {sentence[:60]} »… ne figure pas dans l'article ; "
                 "choisissez parmi les suggestions."
             )
         if flat[cursor:position].strip():
@@ -128,7 +129,7 @@ def quote_item(engine: Engine, item_id: int, passage: str, *, label: str | None 
     []
     """
     item = get_item(engine, item_id)
-    quote = format_quote(passage, item.text or "")
+    quote = format_quote(without_controls(passage), item.text or "")
     if label is not None:
         label = choice(label, LINK_LABELS, "Libellé du lien")
     with engine.begin() as conn:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
+from centrale.review.analysis import without_controls
 from centrale.review.composition import IssueView, issue_view
 from centrale.review.issues import list_issues
 from centrale.review.moments import utc_now
@@ -67,7 +68,8 @@ def _render(template: str, engine: Engine, base_url: str) -> str:
         )
     ]
     updated = max((e.issue.updated for e in entries), default=utc_now())
-    return (
+    # Fetched titles and texts may carry a control character that XML refuses.
+    return without_controls(
         environment()
         .get_template(template)
         .render(

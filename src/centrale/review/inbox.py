@@ -47,7 +47,7 @@ def mail_files(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise InvalidInput(
-                f"Fichier introuvable : {str(path)!r}. Donnez des fichiers de message (.eml) "
+                f"Fichier introuvable : « {path} ». Donnez des fichiers de message (.eml) "
                 "ou un dossier de boîte aux lettres (Maildir)."
             )
     return found

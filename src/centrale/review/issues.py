@@ -48,7 +48,7 @@ def create_issue(
     language = language.strip().lower()  # as sources take it: FR is fr
     if language not in EDITIONS:
         raise InvalidReviewInput(
-            f"Langue d'édition inconnue : {language!r} ; éditions possibles : "
+            f"Langue d'édition inconnue : « {language} » ; éditions possibles : "
             + ", ".join(EDITIONS)
             + "."
         )

@@ -94,7 +94,7 @@ def _priority(value: str | None, url: str) -> int:
         return int(value)
     except ValueError as error:
         raise InvalidReviewInput(
-            f"Priorité invalide {value!r} pour {url} ; donnez un entier de 1 à 5."
+            f"Priorité invalide « {value} » pour {url} ; donnez un entier de 1 à 5."
         ) from error
 
 

@@ -52,6 +52,7 @@ def update_preferences(
         for code, list_id in {**all_lists, **wanted}.items():
             before = subscriber.lists.get(code)
             if code in wanted and before != "active" and subscriber.confirmed_at is not None:
+                consent.wording(conn, wording_version)  # the consent given must be a known text
                 if before is None:
                     subscribers.add_subscription(conn, subscriber_id, list_id, "active")
                 else:

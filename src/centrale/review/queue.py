@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from centrale.review.analysis import without_controls
 from centrale.review.errors import InvalidReviewInput, UnknownItem, choice
 from centrale.review.moments import as_utc
 from centrale.review.wording import KINDS, LINK_LABELS, REGIONS
@@ -93,9 +94,9 @@ def accept(
     if label is not None:
         label = choice(label, LINK_LABELS, "Libellé du lien")
     if headline is not None:
-        if not headline.strip():
+        headline = without_controls(headline).strip()
+        if not headline:
             raise InvalidReviewInput("Titre vide ; donnez le titre à afficher dans la revue.")
-        headline = headline.strip()
     with engine.begin() as conn:
         position = None
         if item.position is None or item.state != "accepted":
@@ -138,11 +139,12 @@ def requeue(engine: Engine, item_id: int) -> None:
 def tag(engine: Engine, item_id: int, tags: list[str], *, remove: bool = False) -> list[str]:
     """Add (or remove) tags on an item; returns its tags."""
     get_item(engine, item_id)
-    cleaned = sorted({t.strip().lower() for t in tags if t.strip()})
+    cleaned = sorted({without_controls(t).strip().lower() for t in tags} - {""})
     for value in cleaned:
         if len(value) > MAX_TAG:
             raise InvalidReviewInput(
-                f"Étiquette trop longue ({len(value)} caractères) : {value!r} ; {MAX_TAG} au plus."
+                f"Étiquette trop longue ({len(value)} caractères) : « {value} » ; {MAX_TAG} au "
+                "plus."
             )
     with engine.begin() as conn:
         if remove:

@@ -112,7 +112,7 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as error:
             raise MailServerUnavailable(
                 f"Le serveur SMTP {settings.smtp_host}:{settings.smtp_port} refuse l'identifiant "
-                f"{settings.smtp_user!r} ; vérifiez CENTRALE_SMTP_USER et CENTRALE_SMTP_PASSWORD."
+                f"« {settings.smtp_user} » ; vérifiez CENTRALE_SMTP_USER et CENTRALE_SMTP_PASSWORD."
             ) from error
         except (smtplib.SMTPException, OSError) as error:
             raise MailServerUnavailable(

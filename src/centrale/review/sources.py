@@ -66,7 +66,7 @@ def _checked(
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidReviewInput(
-            f"Adresse de source invalide : {url!r} ; donnez une adresse complète en http:// "
+            f"Adresse de source invalide : « {url} » ; donnez une adresse complète en http:// "
             "ou https://."
         )
     if not name.strip():

@@ -72,7 +72,7 @@ def import_subscribers(
     unknown = [name for name in reader.fieldnames or [] if name not in COLUMNS]
     if "email" not in (reader.fieldnames or []) or unknown:
         raise InvalidInput(
-            f"En-tête refusé dans {path.name!r} : colonnes inconnues {unknown or '—'} ; "
+            f"En-tête refusé dans « {path.name} » : colonnes inconnues {unknown or '—'} ; "
             f"colonnes possibles : {', '.join(COLUMNS)} (email obligatoire)."
         )
     report = ImportReport()
@@ -138,10 +138,10 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as error:
-        raise InvalidInput(f"Fichier illisible : {str(path)!r} ({error.strerror}).") from error
+        raise InvalidInput(f"Fichier illisible : « {path} » ({error.strerror}).") from error
     except UnicodeDecodeError as error:
         raise InvalidInput(
-            f"{path.name!r} n'est pas en UTF-8 (octet {error.start}) ; enregistrez-le en "
+            f"« {path.name} » n'est pas en UTF-8 (octet {error.start}) ; enregistrez-le en "
             "« CSV UTF-8 » depuis votre tableur."
         ) from error
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
 
+from centrale.errors import InvalidInput
 from centrale.review import consent
 from centrale.review.delivery_errors import (
     InvalidAddress,
@@ -71,13 +72,25 @@ def normalise_email(raw: str) -> str:
     >>> normalise_email("  Nadia.Amrani@Example.MA ")
     'nadia.amrani@example.ma'
     """
+    written = raw.strip()
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+        # Not every mail server takes an address with accents or Arabic before the @
+        # (SMTPUTF8): the review would be sent to an address it cannot reach.
+        checked = validate_email(written, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as error:
+        local = written.rpartition("@")[0]
+        why = (
+            " La partie avant @ ne peut contenir que des lettres sans accent, des chiffres et "
+            "les signes . _ - +."
+            if not local.isascii()
+            else ""
+        )
         raise InvalidAddress(
-            f"Adresse e-mail invalide : {raw.strip()!r}. Saisissez une adresse complète, "
+            f"Adresse e-mail invalide : « {written} ».{why} Saisissez une adresse complète, "
             "par exemple prenom.nom@organisation.ma."
         ) from error
+    # An accented domain is kept in its ASCII form, the one every mail server reads.
+    return (checked.ascii_email or checked.normalized).lower()
 
 
 def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str, int]:
@@ -88,9 +101,23 @@ def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str,
         if code not in found:
             known = ", ".join(mailing_lists.known_codes(conn, table))
             error = UnknownList if table == "lists" else UnknownSegment
-            what = "Liste" if table == "lists" else "Segment"
-            raise error(f"{what} inconnu(e) : {code!r} ; valeurs possibles : {known}.")
+            what = "Liste inconnue" if table == "lists" else "Segment inconnu"
+            raise error(f"{what} : « {code} » ; valeurs possibles : {known}.")
     return found
+
+
+#: The longest name or organisation a subscriber's profile keeps (the columns' size).
+MAX_PROFILE_TEXT = 200
+
+
+def _profile_text(value: str, what: str) -> str:
+    value = " ".join(value.split())
+    if len(value) > MAX_PROFILE_TEXT:
+        raise InvalidInput(
+            f"{what} est trop long ({len(value)} caractères) : {MAX_PROFILE_TEXT} au plus ; "
+            "abrégez-le."
+        )
+    return value
 
 
 def subscribe(engine: Engine, signup: Signup, *, origin: str, ip: str | None = None) -> Subscriber:
@@ -100,16 +127,14 @@ def subscribe(engine: Engine, signup: Signup, *, origin: str, ip: str | None = N
     """
     email = normalise_email(signup.email)
     language = choice(signup.language, LANGUAGES, "Langue")
+    name = _profile_text(signup.name, "Le nom")
+    organisation = _profile_text(signup.organisation, "Le nom de l'organisation")
     with engine.begin() as conn:
         consent.wording(conn, signup.wording_version)
         list_ids = ids_by_code(conn, "lists", signup.lists or (DEFAULT_LIST,))
         segment_ids = ids_by_code(conn, "segments", signup.segments)
         row = subscribers.subscriber_by_email(conn, email)
-        profile = {
-            "name": signup.name.strip(),
-            "organisation": signup.organisation.strip(),
-            "language": language,
-        }
+        profile = {"name": name, "organisation": organisation, "language": language}
         if row is None:
             subscriber_id = subscribers.add_subscriber(conn, email, **profile)
         else:
@@ -198,7 +223,7 @@ def find_by_email(engine: Engine, raw_email: str) -> Subscriber:
         found = subscribers.subscriber_by_email(conn, email)
         if found is None:
             raise UnknownSubscriber(
-                f"Aucun abonné n'a l'adresse {email!r} ; `centrale review subscribers list` "
+                f"Aucun abonné n'a l'adresse « {email} » ; `centrale review subscribers list` "
                 "affiche les abonnés."
             )
         return load(conn, found.id)

@@ -35,7 +35,7 @@ def add_rule(conn: Connection, kind: str, term: str, term_key: str, weight: floa
         )
         spelled = "" if existing in (None, term) else f" (écrite « {existing} »)"
         raise Conflict(
-            f"La règle {kind} {term!r} existe déjà{spelled} ; voyez `centrale review rules list`."
+            f"La règle {kind} « {term} » existe déjà{spelled} ; voyez `centrale review rules list`."
         ) from error
     return int(new_id or 0)
 

@@ -14,6 +14,7 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from centrale.bootstrap import App
 from centrale.web import error_pages
+from centrale.web.head_requests import HeadAsGet
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -39,7 +40,15 @@ register_url_convertor("id", RowId())
 
 def create_app(registry: App) -> FastAPI:
     """Build the web app over an already bootstrapped registry."""
-    web = FastAPI(title="centrale", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    # The framework's pages (in English) live with the API, under /api/, or nowhere: its
+    # defaults put ReDoc and Swagger's OAuth2 redirect page at the site's root.
+    web = FastAPI(
+        title="centrale",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+    )
     web.state.registry = registry
     web.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -56,6 +65,9 @@ def create_app(registry: App) -> FastAPI:
             response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
             response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    # Added last, so outermost: the pages and the middleware above see a GET.
+    web.add_middleware(HeadAsGet)
 
     @web.get("/", response_class=HTMLResponse)
     async def home(request: Request) -> Response:

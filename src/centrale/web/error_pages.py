@@ -2,7 +2,9 @@
 page or as JSON for the API, never the framework's English `{"detail": ...}`.
 
 - `CentraleError`: the message the feature wrote, with its status.
-- An address that leads nowhere (404), a method an address does not take (405).
+- An address that leads nowhere (404), a method an address does not take (405, with the
+  `Allow` header HTTP requires: the headers an `HTTPException` carries are kept).
+- A form body that cannot be read (400): what is wrong with it (`centrale.web.form_errors`).
 - A form or query whose fields are missing or malformed (FastAPI's validation): which
   field, and what it should hold.
 Redirects raised by the pages' guards (`centrale.web.editor_session`) pass as they are.
@@ -10,6 +12,7 @@ Redirects raised by the pages' guards (`centrale.web.editor_session`) pass as th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,9 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
 from centrale.errors import CentraleError
 from centrale.expected_values import EXPECTED
+from centrale.web.form_errors import sends_a_form, unreadable_form
+
+#: The methods a 405's `Allow` may name.
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def wants_json(request: Request) -> bool:
@@ -29,13 +37,17 @@ def wants_json(request: Request) -> bool:
 
 
 def install(web: FastAPI, templates: Jinja2Templates) -> None:
-    def answer(request: Request, error: CentraleError) -> Response:
+    def answer(
+        request: Request, error: CentraleError, headers: Mapping[str, str] | None = None
+    ) -> Response:
         if wants_json(request):
             return JSONResponse(
-                {"error": {"code": error.code, "message": error.message}}, status_code=error.status
+                {"error": {"code": error.code, "message": error.message}},
+                status_code=error.status,
+                headers=headers,
             )
         return templates.TemplateResponse(
-            request, "error.html", {"error": error}, status_code=error.status
+            request, "error.html", {"error": error}, status_code=error.status, headers=headers
         )
 
     @web.exception_handler(CentraleError)
@@ -46,7 +58,12 @@ def install(web: FastAPI, templates: Jinja2Templates) -> None:
     async def on_http(request: Request, error: HTTPException) -> Response:
         if 300 <= error.status_code < 400:  # a guard's redirect: no body to translate
             return Response(status_code=error.status_code, headers=error.headers)
-        return answer(request, _http_error(request, error.status_code))
+        headers = dict(error.headers or {})
+        # Counted over every route; where none takes the path (the static files'), the
+        # exception's own `Allow` stays.
+        if error.status_code == 405 and (allowed := _allowed(request)):
+            headers["Allow"] = allowed
+        return answer(request, _http_error(request, error), headers)
 
     @web.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError) -> Response:
@@ -59,7 +76,23 @@ class _HttpError(CentraleError):
         self.status, self.code = status, code
 
 
-def _http_error(request: Request, status: int) -> CentraleError:
+def _allowed(request: Request) -> str:
+    """Every method the address takes, each tried against the routes. The router's own `Allow`
+    names only the first route matching the path: `/abonnement` said GET, not GET and POST.
+    HEAD is left out, as the router leaves it out (`head_requests` serves it outside routing).
+    Mounts (the static files) take every method at this stage, so they are not asked."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
+
+
+def _http_error(request: Request, error: HTTPException) -> CentraleError:
+    status = error.status_code
     if status == 404:
         return _HttpError(
             f"page introuvable : « {request.url.path} » ; vérifiez l'adresse, ou partez de "
@@ -74,6 +107,8 @@ def _http_error(request: Request, status: int) -> CentraleError:
             405,
             "method_not_allowed",
         )
+    if status == 400 and sends_a_form(request.headers.get("content-type", "")):
+        return _HttpError(unreadable_form(str(error.detail)), 400, "malformed_form")
     return _HttpError(f"la requête n'a pas abouti (erreur {status})", status, "http_error")
 
 

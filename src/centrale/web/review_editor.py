@@ -32,13 +32,14 @@ from centrale.web.editor_session import (
     require_editor,
     safe_next,
 )
+from centrale.web.form_checks import no_nul_in_form
 from centrale.web.review_archive import issue_response
 
 QUEUE = "/revue/editeur"
 #: Every page and form of the editor's: only for a signed-in editor.
-router = APIRouter(prefix=QUEUE, dependencies=[Depends(require_editor)])
+router = APIRouter(prefix=QUEUE, dependencies=[Depends(require_editor), Depends(no_nul_in_form)])
 #: The sign-in page, open to all.
-sign_in_router = APIRouter(prefix=QUEUE)
+sign_in_router = APIRouter(prefix=QUEUE, dependencies=[Depends(no_nul_in_form)])
 Text = Annotated[str, Form()]
 
 

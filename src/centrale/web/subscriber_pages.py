@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from centrale.bootstrap import App
 from centrale.errors import InvalidInput
 from centrale.review.confirmation_mail import send_confirmations
 from centrale.review.consent import current_wording
-from centrale.review.delivery_errors import ConsentMissing
+from centrale.review.delivery_errors import ConsentMissing, UnknownList, UnknownSegment
 from centrale.review.outbox import Outbox
 from centrale.review.preferences import unsubscribe, update_preferences
 from centrale.review.subscriber_data import erase_subscriber, export_subscriber, list_codes
@@ -32,10 +32,16 @@ from centrale.review.subscribers import (
 )
 from centrale.review.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, LinkClaim
 from centrale.web.app import templates
+from centrale.web.form_checks import no_nul_in_form
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(no_nul_in_form)])
 Text = Annotated[str, Form()]
 Codes = Annotated[list[str], Form()]
+
+
+#: What a form's values can be refused for: the page is shown again, with the message. A
+#: list or segment that does not exist is a value the form did not offer.
+FORM_ERRORS = (InvalidInput, UnknownList, UnknownSegment)
 
 
 def _registry(request: Request) -> App:
@@ -98,7 +104,7 @@ def subscribe_submit(
                 "pouvons pas vous envoyer la revue."
             )
         subscriber = subscribe(registry.engine, signup, origin="web_form", ip=_ip(request))
-    except InvalidInput as error:
+    except FORM_ERRORS as error:
         values = {
             "email": email,
             "name": name,
@@ -157,16 +163,30 @@ def preferences_submit(
     lists: Codes = [],  # noqa: B006
 ) -> Response:
     claim = _claim(request, PREFERENCES, token)
-    subscriber = update_preferences(
-        _registry(request).engine,
-        claim.subscriber_id,
-        claim.digest,
-        language=language,
-        segment_codes=segments,
-        list_codes=lists,
-        wording_version=wording_version,
-        ip=_ip(request),
-    )
+    engine = _registry(request).engine
+    try:
+        subscriber = update_preferences(
+            engine,
+            claim.subscriber_id,
+            claim.digest,
+            language=language,
+            segment_codes=segments,
+            list_codes=lists,
+            wording_version=wording_version,
+            ip=_ip(request),
+        )
+    except FORM_ERRORS as error:
+        with engine.connect() as conn:
+            unchanged = load(conn, claim.subscriber_id, claim.digest)
+        return _page(
+            request,
+            "preferences",
+            400,
+            subscriber=unchanged,
+            token=token,
+            error=error.message,
+            **_form_context(request),
+        )
     return _page(
         request,
         "preferences",
