@@ -98,7 +98,8 @@ def test_stats_json_and_empty_registry(cli_env: Path) -> None:
 
 
 def test_persons_export(cli_env: Path) -> None:
-    rows = [v1_row(1), v1_row(2, cin="be 100 001")]  # the same CIN, written two ways
+    # One client under two references, the CIN written two ways.
+    rows = [v1_row(1), v1_row(1, contract_ref="C9", customer_ref="K9", cin="be 100 001")]
     runner.invoke(app, ["ingest", str(write_v1(cli_env / "a.csv", rows))])
     out = cli_env / "persons.csv"
     result = runner.invoke(app, ["persons", "export", str(out)])

@@ -33,13 +33,14 @@ def test_a_system_error_without_a_file_name_still_says_what_to_check(
 ) -> None:
     @handle_errors
     def write() -> None:
-        raise OSError("disque plein")
+        raise OSError("no space left on the device")  # a library's words, in English
 
     with pytest.raises(SystemExit) as stopped:
         write()
     assert stopped.value.code == 2
     said = " ".join(capsys.readouterr().err.split())
-    assert "Erreur : impossible d'accéder au fichier (disque plein)" in said
+    assert "Erreur : impossible d'accéder au fichier (le système l'a refusé)" in said
+    assert "no space" not in said
 
 
 def test_an_answer_passes_through_unchanged() -> None:

@@ -20,7 +20,7 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def without_controls(text: str) -> str:
-    """`text` without the characters no feed can carry (form feeds, vertical tabs, NULs...).
+    r"""`text` without the characters no feed can carry (form feeds, vertical tabs, NULs...).
 
     >>> without_controls("Microcrédit\x0c au\x0b Maroc\n")
     'Microcrédit au Maroc\n'
