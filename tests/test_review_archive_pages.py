@@ -23,10 +23,10 @@ from fastapi.testclient import TestClient
 
 from centrale.bootstrap import App
 from centrale.review.errors import UnknownIssue
-from centrale.review.issues import add_items, create_issue, issue_id_of, publish_issue
-from centrale.review.queue import accept, queue
+from centrale.review.issues import create_issue, issue_id_of
+from centrale.review.queue import queue
 from centrale.web.app import create_app
-from test_review_support import fetched, served, signed_in
+from test_review_support import an_issue, fetched, served, signed_in
 
 __all__ = ["fetched", "served"]
 
@@ -150,22 +150,6 @@ def arabic_items(app: App) -> list[int]:
 
 def french_items(app: App) -> list[int]:
     return [i.id for i in queue(app.engine, "pending", everything=True) if i.language == "fr"]
-
-
-def an_issue(app: App, number: int, item_ids: list[int], language: str, *, publish: bool) -> None:
-    for item_id in item_ids:
-        accept(app.engine, item_id)
-    create_issue(
-        app.engine,
-        number,
-        date(2012, 2, 1),
-        date(2012, 2, 8),
-        language=language,
-        take_accepted=False,
-    )
-    add_items(app.engine, number, item_ids)
-    if publish:
-        publish_issue(app.engine, number)
 
 
 def assert_french_frame(document: Element) -> None:

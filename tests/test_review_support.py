@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -14,10 +15,11 @@ from fastapi.testclient import TestClient
 
 from centrale.bootstrap import App
 from centrale.review.flashback_text import PastIssue, read_past_issue
+from centrale.review.issues import add_items, create_issue, publish_issue
 from centrale.review.local_server import serve_directory
 from centrale.review.opml import import_opml
 from centrale.review.pipeline import refresh
-from centrale.review.queue import QueueItem, queue
+from centrale.review.queue import QueueItem, accept, queue
 
 DEMO_DATA = Path(__file__).parents[1] / "src" / "centrale" / "review" / "demo_data"
 TEST_DATA = Path(__file__).parent / "data" / "review"
@@ -75,3 +77,22 @@ def signed_in(client: TestClient, app: App) -> TestClient:
     answer = client.post("/revue/editeur/connexion", data=form, follow_redirects=False)
     assert answer.status_code == 303, answer.text
     return client
+
+
+def an_issue(
+    app: App, number: int, item_ids: list[int], language: str = "fr", *, publish: bool = True
+) -> None:
+    """Issue N°`number` of the week of 1 February 2012, holding `item_ids` (accepted first)."""
+    for item_id in item_ids:
+        accept(app.engine, item_id)
+    create_issue(
+        app.engine,
+        number,
+        date(2012, 2, 1),
+        date(2012, 2, 8),
+        language=language,
+        take_accepted=False,
+    )
+    add_items(app.engine, number, item_ids)
+    if publish:
+        publish_issue(app.engine, number)

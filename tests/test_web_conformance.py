@@ -23,7 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from centrale.bootstrap import App
-from centrale.review.issues import add_items, create_issue, publish_issue
+from centrale.review.issues import create_issue
 from centrale.review.outbox import Outbox
 from centrale.review.queue import accept, queue
 from centrale.review.subscribers import find_by_email
@@ -37,7 +37,7 @@ from test_review_delivery_support import (
     mail_sink,
     pending_subscriber,
 )
-from test_review_support import fetched, served, signed_in
+from test_review_support import an_issue, fetched, served, signed_in
 
 __all__ = ["dkim_key", "fetched", "mail_app", "mail_sink", "served"]
 
@@ -124,19 +124,6 @@ def tokens(app: App, subscriber_id: int, email: str) -> dict[str, str]:
         PREFERENCES: signer.mint(PREFERENCES, subscriber_id, email),
         UNSUBSCRIBE: signer.mint(UNSUBSCRIBE, subscriber_id, email, "flash-back"),
     }
-
-
-def published_issue(app: App, number: int, item_ids: list[int], language: str = "fr") -> None:
-    create_issue(
-        app.engine,
-        number,
-        date(2012, 2, 1),
-        date(2012, 2, 8),
-        language=language,
-        take_accepted=False,
-    )
-    add_items(app.engine, number, item_ids)
-    publish_issue(app.engine, number)
 
 
 def parse_xml(answer: httpx.Response) -> ET.Element:
@@ -279,7 +266,7 @@ def test_feeds_stay_well_formed_with_arabic_emoji_and_markup_in_headlines(fetche
     )
     assert done.status_code == 303
     accept(fetched.engine, arabic.id)
-    published_issue(fetched, 200, [french.id, arabic.id])
+    an_issue(fetched, 200, [french.id, arabic.id])
     for feed in ("/revue/atom.xml", "/revue/rss.xml"):
         root = parse_xml(client.get(feed))
         # The entry's HTML, read back from the XML, shows the headline as typed.
@@ -307,7 +294,7 @@ def test_a_control_character_in_a_headline_does_not_break_the_feeds(fetched: App
     if done.status_code == 400:  # refused with a message: acceptable too
         assert_french_error(done, 400)
         return
-    published_issue(fetched, 201, [french.id])
+    an_issue(fetched, 201, [french.id])
     # Control characters pasted into a headline are dropped: XML 1.0 forbids them, and one
     # would make every feed reader reject the whole feed.
     for feed in ("/revue/atom.xml", "/revue/rss.xml"):
@@ -320,7 +307,7 @@ def test_a_control_character_in_a_headline_does_not_break_the_feeds(fetched: App
 
 def test_feeds_stay_well_formed_whatever_the_host_header(fetched: App) -> None:
     accept(fetched.engine, queue(fetched.engine)[0].id)
-    published_issue(fetched, 202, [queue(fetched.engine, "accepted")[0].id])
+    an_issue(fetched, 202, [queue(fetched.engine, "accepted")[0].id])
     client = client_of(fetched)
     for host in ('ex"ample.ma', "exemple.ma:8080", "xn--mgbh0fb.example"):
         for feed in ("/revue/atom.xml", "/revue/rss.xml"):
@@ -336,7 +323,7 @@ def test_an_arabic_issue_page_is_right_to_left_and_its_french_chrome_stays_frenc
     arabic = [i for i in queue(fetched.engine, "pending", everything=True) if i.language == "ar"]
     for item in arabic:
         accept(fetched.engine, item.id)
-    published_issue(fetched, 300, [item.id for item in arabic], language="ar")
+    an_issue(fetched, 300, [item.id for item in arabic], language="ar")
     client = client_of(fetched)
     page = client.get("/revue/300")
     assert page.status_code == 200
@@ -356,7 +343,7 @@ def test_an_arabic_issue_page_is_right_to_left_and_its_french_chrome_stays_frenc
 def test_the_archive_row_of_an_arabic_edition_keeps_its_french_words_french(fetched: App) -> None:
     arabic = [i for i in queue(fetched.engine, "pending", everything=True) if i.language == "ar"]
     accept(fetched.engine, arabic[0].id)
-    published_issue(fetched, 301, [arabic[0].id], language="ar")
+    an_issue(fetched, 301, [arabic[0].id], language="ar")
     archive = client_of(fetched).get("/revue")
     row = re.search(r'<tr lang="ar"[^>]*>(.*?)</tr>', archive.text, re.S)
     assert row is not None  # the Arabic period is marked Arabic

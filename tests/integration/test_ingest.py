@@ -15,18 +15,8 @@ from centrale.domain.submission_format import COLUMNS
 from centrale.store.identity_repo import export_links
 from centrale.store.identity_tables import identity_features, identity_links
 from centrale.store.tables import borrower_records, contracts, persons, snapshots, submissions
+from support.registry import count
 from support.v1 import v1_row, v1_text, write_v1
-
-
-@pytest.fixture
-def amana(app: App) -> App:
-    services.add_institution(app, "AMANA", "Al Amana Microfinance")
-    return app
-
-
-def count(app: App, table) -> int:  # type: ignore[no-untyped-def]
-    with app.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def test_valid_file_is_loaded_whole(amana: App, tmp_path: Path) -> None:
