@@ -182,6 +182,26 @@ def test_a_date_that_does_not_exist_is_told_so(amana: App, tmp_path: Path) -> No
     assert "« 30/05/1980 » n'est pas une date ; utilisez AAAA-MM-JJ" in no_format["message"]
 
 
+def test_a_date_is_written_with_its_ten_characters(amana: App, tmp_path: Path) -> None:
+    """Polars' parser also takes 2024-6-1 and +2024-06-01; format v1 says YYYY-MM-DD."""
+    rows = [
+        v1_row(1, birth_date="1980-6-1"),
+        v1_row(2, birth_date="+1980-06-01"),
+        v1_row(3, birth_date="1980-06-01"),
+    ]
+    report = submit_rows(amana, tmp_path, rows)
+    found = sorted((p["row"], p["code"]) for p in report.problems)
+    assert found == [(2, "invalid_date"), (3, "invalid_date")]
+    assert report.accepted == 1
+
+
+def test_a_region_may_be_written_with_two_digits(amana: App, tmp_path: Path) -> None:
+    report = submit_rows(amana, tmp_path, [v1_row(1, region="06"), v1_row(2, region="13")])
+    assert [(p["row"], p["code"]) for p in report.problems] == [(3, "invalid_region")]
+    with amana.engine.connect() as conn:
+        assert conn.execute(select(borrower_records.c.region)).scalar_one() == 6
+
+
 def test_closed_on_is_required_for_closed_and_written_off_only(amana: App, tmp_path: Path) -> None:
     rows = [
         v1_row(1, status="closed", closed_on=""),

@@ -39,6 +39,8 @@ _CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
 #: Country code (00212 or 212), then an optional 0, then the 9 digits of the national plan.
 _PHONE_NATIONAL = r"^(?:00212|212)?0?([5-8][0-9]{8})$"
 _MIN_BIRTH = date(1900, 1, 1)
+#: Region numbers as written, 06 as well as 6 (a spreadsheet's two-digit codes).
+_REGIONS = [f"{r}" for r in range(1, 13)] + [f"0{r}" for r in range(1, 10)]
 #: Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as Arabic-locale sheets write them.
 _EASTERN_DIGITS = "[\u0660-\u0669\u06f0-\u06f9]"
 #: Codes about an absent value: their message has no value to quote.
@@ -95,7 +97,9 @@ def phone_e164_expr(column: str = "phone") -> pl.Expr:
 
 
 def _parse_date(column: str) -> pl.Expr:
-    return pl.col(column).str.to_date("%Y-%m-%d", strict=False)
+    value = pl.col(column)
+    # The parser also takes 2024-6-1 and +2024-06-01; format v1 writes the ten characters.
+    return pl.when(value.str.len_bytes() == 10).then(value.str.to_date("%Y-%m-%d", strict=False))
 
 
 def _parse_int(column: str) -> pl.Expr:
@@ -279,7 +283,7 @@ def row_rules(period_end: date) -> list[Rule]:
         Rule(
             "region",
             "invalid_region",
-            _present("region") & ~pl.col("region").is_in([str(r) for r in range(1, 13)]),
+            _present("region") & ~pl.col("region").is_in(_REGIONS),
             "n'est pas une région ; numéro de 1 à 12 (découpage de 2015)",
         ),
         Rule(
