@@ -182,3 +182,13 @@ def test_empty_names_are_none() -> None:
     assert normalise_latin_name("  - ") is None
     assert latin_name_key(None) is None
     assert normalise_arabic_name("123") is None
+
+
+def test_like_consonants_with_a_vowel_between_them_are_two_letters() -> None:
+    """Bennani (بناني) is b-n-n, not Ben; Hanane (حنان) is not Hana. Only a doubled letter
+    (the shadda) is one: Bennis is Benis."""
+    assert latin_name_key("Bennani") != latin_name_key("Ben")
+    assert latin_name_key("Hanane") != latin_name_key("Hana")
+    assert latin_name_key("Bennani") == latin_name_key("Benani") == arabic_name_key("بناني")
+    assert latin_name_key("Hanane") == arabic_name_key("حنان")
+    assert latin_name_key("Bennis") == latin_name_key("Benis")

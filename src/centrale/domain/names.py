@@ -205,8 +205,10 @@ def skeleton(text: str) -> str:
         head, rest = "y", text[1:]
     elif text[0] in _VOWELS:
         head, rest = "a", text[1:]
-    body = "".join(ch for ch in rest if ch not in _VOWELS)
-    return _DOUBLED.sub(r"\1", head + body)
+    # A doubled letter is one letter (`nn` of Bennani is the Arabic shadda); but two like
+    # consonants with a vowel between them are two letters: Bennani (بناني) is b-n-n, not Ben.
+    body = "".join(ch for ch in _DOUBLED.sub(r"\1", rest) if ch not in _VOWELS)
+    return head + body
 
 
 def latin_name_key(raw: str | None) -> str | None:

@@ -35,7 +35,7 @@ from centrale.identity.train import Session
 #: The version of what `BorrowerSpec.prepare` computes for a record: raise it with any change
 #: to the normalisers or the keys that changes the features of a record already stored. A
 #: registry whose features are older is told to run `centrale persons rekey`.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2  # 2: like consonants with a vowel between them are two letters
 
 #: Longest CIN serial given deletion keys; longer ones still match exactly.
 MAX_SERIAL = 8
