@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from centrale.domain.arabic import arabic_name_key, normalise_arabic_name
-from centrale.domain.names import latin_name_key, normalise_latin_name
+from centrale.domain.names import PARTICLES, _tokens, latin_name_key, normalise_latin_name
 
 # Usual spellings of one name (DOMAIN.md section 6 and common Maghrebi transliterations).
 SAME_NAME = [
@@ -104,6 +104,8 @@ def test_latin_normal_form_is_idempotent_and_ignores_case(name: str) -> None:
 @given(latin_names, st.sampled_from([" ", "-", "  ", " - ", "'"]))
 def test_separators_do_not_change_the_normal_form_or_key(name: str, sep: str) -> None:
     respelled = sep.join(name.split(" "))
+    if sep == "'" and any(token in PARTICLES for token in _tokens(name)):
+        return  # a particle joined by an apostrophe is inside a word: "aa'oulad" has none
     assert normalise_latin_name(respelled) == normalise_latin_name(name)
     # The apostrophe is an elision inside a word (M'hamed): the key's word-level rules, such
     # as a word typed with every letter doubled, may see one word where a space shows two
