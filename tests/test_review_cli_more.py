@@ -171,7 +171,11 @@ def test_opml_import_refuses_what_is_not_an_opml_file(cli_app: App, tmp_path: Pa
     rss = tmp_path / "feed.xml"
     rss.write_text("<rss><channel/></rss>", encoding="utf-8")
     for path, said in [
-        (junk, "Fichier OPML illisible (syntax error: line 1, column 0) ; exportez-le de nouveau"),
+        (
+            junk,
+            "Fichier OPML illisible (XML mal formé à la ligne 1, colonne 0) ; exportez-le de "
+            "nouveau",
+        ),
         (rss, "Ce fichier n'est pas un OPML (élément <opml><body> absent) ; vérifiez le fichier"),
         (
             tmp_path / "absent.opml",

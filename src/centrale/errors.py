@@ -22,6 +22,9 @@ Each message names the value at fault and the fix, in French: it is shown to use
 
 from __future__ import annotations
 
+import errno
+import re
+
 #: How a NUL character of a file is shown and stored: the Unicode symbol for it.
 NUL_SHOWN = "\u2400"
 
@@ -100,3 +103,36 @@ class SignInsBusy(TooManyAttempts):
 
     code = "sign_ins_busy"
     status = 503
+
+
+#: The system's reasons (its words are English), in French.
+_REASONS = {
+    errno.ENOENT: "introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "support en lecture seule",
+    errno.EEXIST: "existe déjà",
+}
+
+
+def system_reason(error: OSError) -> str:
+    """The system's reason for refusing a file, in French.
+
+    >>> system_reason(FileNotFoundError(errno.ENOENT, "No such file or directory"))
+    'introuvable'
+    >>> system_reason(OSError("No such file or directory (os error 2): /proc/p.csv"))
+    'introuvable'
+    """
+    code = error.errno
+    if code is None:  # Polars' errors carry the system's number in their English text only
+        found = _OS_ERROR.search(str(error))
+        code = int(found[1]) if found else None
+    if code is None:
+        return "le système l'a refusé"
+    return _REASONS.get(code, f"erreur système {code}")
+
+
+_OS_ERROR = re.compile(r"os error (\d+)")

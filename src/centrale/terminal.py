@@ -7,8 +7,6 @@ every sub-command (Rich fixes a console's width from `COLUMNS` when it is create
 
 from __future__ import annotations
 
-import errno
-import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -17,7 +15,7 @@ from typing import Any, TypeVar
 
 from rich.console import Console
 
-from centrale.errors import CentraleError, InvalidInput
+from centrale.errors import CentraleError, InvalidInput, system_reason
 
 console = Console()
 err_console = Console(stderr=True)
@@ -53,42 +51,9 @@ def handle_errors(func: F) -> F:
         except OSError as error:  # a file the command was told to write or read
             where = f"à « {error.filename} »" if error.filename else "au fichier"
             err_console.print(
-                f"[bold red]Erreur :[/] impossible d'accéder {where} ({_why(error)}) ; "
+                f"[bold red]Erreur :[/] impossible d'accéder {where} ({system_reason(error)}) ; "
                 "vérifiez le chemin (le dossier existe-t-il ?) et les droits"
             )
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
-
-
-#: The system's reasons (its words are English), in French.
-_REASONS = {
-    errno.ENOENT: "introuvable",
-    errno.EACCES: "accès refusé",
-    errno.EPERM: "opération non permise",
-    errno.EISDIR: "c'est un dossier",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.ENOSPC: "plus de place sur le disque",
-    errno.EROFS: "support en lecture seule",
-    errno.EEXIST: "existe déjà",
-}
-
-
-def _why(error: OSError) -> str:
-    """The system's reason for refusing a file, in French.
-
-    >>> _why(FileNotFoundError(errno.ENOENT, "No such file or directory"))
-    'introuvable'
-    >>> _why(OSError("No such file or directory (os error 2): /proc/p.csv"))
-    'introuvable'
-    """
-    code = error.errno
-    if code is None:  # Polars' errors carry the system's number in their English text only
-        found = _OS_ERROR.search(str(error))
-        code = int(found[1]) if found else None
-    if code is None:
-        return "le système l'a refusé"
-    return _REASONS.get(code, f"erreur système {code}")
-
-
-_OS_ERROR = re.compile(r"os error (\d+)")

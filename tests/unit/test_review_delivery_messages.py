@@ -4,6 +4,7 @@ robustness, the wire form of list messages."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -72,3 +73,18 @@ def test_long_unsubscribe_links_stay_whole_on_the_wire() -> None:
     line = re.search(rb"List-Unsubscribe: ([^\r]+)", data).group(1)
     assert line.decode() == f"<{headers.unsubscribe_https}>, <{headers.unsubscribe_mailto}>"
     assert b"=?utf-8?" not in line
+
+
+def test_an_unreadable_dkim_key_is_said_in_french(tmp_path: Path) -> None:
+    from centrale.errors import InvalidInput
+    from centrale.review.dkim_signing import DkimSigner
+    from centrale.settings import Settings
+
+    missing = tmp_path / "absente.pem"
+    configured = Settings(
+        database_url="sqlite://", dkim_domain="centrale.ma", dkim_private_key_path=missing
+    )
+    with pytest.raises(InvalidInput) as refused:
+        DkimSigner.from_settings(configured)
+    assert f"Clé DKIM illisible : « {missing} » (introuvable)" in refused.value.message
+    assert "No such file" not in refused.value.message

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dkim
 
-from centrale.errors import InvalidInput
+from centrale.errors import InvalidInput, system_reason
 from centrale.settings import Settings
 
 SIGNED_HEADERS = (
@@ -54,7 +54,7 @@ class DkimSigner:
             pem = Path(path).read_bytes()
         except OSError as error:
             raise InvalidInput(
-                f"Clé DKIM illisible : « {path} » ({error.strerror}). Vérifiez "
+                f"Clé DKIM illisible : « {path} » ({system_reason(error)}). Vérifiez "
                 "CENTRALE_DKIM_PRIVATE_KEY_PATH et les droits du fichier."
             ) from error
         return cls(settings.dkim_selector, settings.dkim_domain, pem)

@@ -38,7 +38,8 @@ def import_opml(engine: Engine, content: bytes) -> OpmlReport:
         root = ElementTree.fromstring(content)
     except ElementTree.ParseError as error:
         raise InvalidReviewInput(
-            f"Fichier OPML illisible ({error}) ; exportez-le de nouveau depuis votre lecteur."
+            f"Fichier OPML illisible (XML mal formé à la ligne {error.position[0]}, colonne "
+            f"{error.position[1]}) ; exportez-le de nouveau depuis votre lecteur."
         ) from error
     body = root.find("body")
     if root.tag != "opml" or body is None:

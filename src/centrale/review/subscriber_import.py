@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from centrale.errors import InvalidInput
+from centrale.errors import InvalidInput, system_reason
 from centrale.review import consent
 from centrale.review.subscribers import (
     DEFAULT_LIST,
@@ -138,7 +138,7 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except OSError as error:
-        raise InvalidInput(f"Fichier illisible : « {path} » ({error.strerror}).") from error
+        raise InvalidInput(f"Fichier illisible : « {path} » ({system_reason(error)}).") from error
     except UnicodeDecodeError as error:
         raise InvalidInput(
             f"« {path.name} » n'est pas en UTF-8 (octet {error.start}) ; enregistrez-le en "
