@@ -327,7 +327,7 @@ def test_a_sign_in_finding_every_check_taken_is_turned_away_at_no_cost(
     client = TestClient(create_app(fetched))
     busy = sign_in(client)
     assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
-    assert "Le serveur vérifie déjà beaucoup de connexions" in unescape(busy.text)
+    assert "Le serveur est trop occupé pour vérifier votre mot de passe" in unescape(busy.text)
     assert COOKIE not in busy.cookies
     with fetched.engine.connect() as conn:
         account = editor_by_login(conn, "f.benali")

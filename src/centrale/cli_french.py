@@ -52,6 +52,7 @@ ARGUMENTS: dict[str, str] = {
     "email": "ADRESSE",
     "file": "FICHIER",
     "files": "FICHIER",
+    "issue": "NUMÉRO",
     "item_id": "ARTICLE",
     "items": "ARTICLE",
     "kind": "TYPE",
@@ -70,7 +71,6 @@ ARGUMENTS: dict[str, str] = {
     "term": "TERME",
     "url": "URL",
     "version": "VERSION",
-    "issue": "NUMÉRO",
 }
 
 #: The types Typer shows after a parameter, in French.

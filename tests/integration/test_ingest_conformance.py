@@ -180,6 +180,10 @@ def test_a_date_that_does_not_exist_is_told_so(amana: App, tmp_path: Path) -> No
     assert "« 2025-02-30 » n'existe pas : ce mois n'a pas ce jour" in no_day["message"]
     assert "utilisez AAAA-MM-JJ" not in no_day["message"]
     assert "« 30/05/1980 » n'est pas une date ; utilisez AAAA-MM-JJ" in no_format["message"]
+    # A month 13 or 00 is no date of the right shape: the format's message, not the day's.
+    again = submit_rows(amana, tmp_path, [v1_row(1, birth_date="1980-13-01")], name="b.csv")
+    (month_13,) = again.problems
+    assert "n'est pas une date ; utilisez AAAA-MM-JJ" in month_13["message"]
 
 
 def test_a_date_is_written_with_its_ten_characters(amana: App, tmp_path: Path) -> None:
@@ -286,7 +290,7 @@ def test_arabic_indic_digits_are_told_to_be_written_0_to_9(amana: App, tmp_path:
         "days_past_due": "not_integer",
     }
     assert "« ١٠٠٠٠ » est écrit en chiffres arabes orientaux" in problems["amount"]["message"]
-    assert "chiffres 0 à 9 (ex. 10000)" in problems["amount"]["message"]
+    assert "chiffres 0 à 9 (ex. ١٠٠٠٠ s'écrit 10000)" in problems["amount"]["message"]
 
 
 def test_spreadsheet_whole_numbers_are_whole_dirhams(amana: App, tmp_path: Path) -> None:

@@ -126,8 +126,23 @@ def _checked_csv(path: Path, display: str, sha: str) -> SourceFile:
 def _check_not_utf16(start: bytes, display: str) -> None:
     """UTF-16 without its byte-order mark is valid UTF-8 (a NUL after each ASCII letter): it
     is told by those NULs before anything else reads it."""
-    if start[:2] in (b"\xff\xfe", b"\xfe\xff") or start[:200].count(b"\x00") * 4 > len(start[:200]):
+    if start[:2] in (b"\xff\xfe", b"\xfe\xff") or _looks_utf16(start[:200]):
         raise InvalidSubmission(_utf16_reason(display))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """ASCII text in UTF-16: a NUL beside every letter, all on the odd bytes (little-endian)
+    or all on the even ones. A file of NULs, as a failed copy leaves, is not that.
+
+    >>> _looks_utf16("institution_code".encode("utf-16-le")), _looks_utf16(bytes(200))
+    (True, False)
+    """
+    odd, even = head[1::2], head[0::2]
+    if len(head) < 8:
+        return False
+    return (odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even)) or (
+        even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd)
+    )
 
 
 def _utf16_reason(display: str) -> str:

@@ -39,6 +39,8 @@ _CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
 #: Country code (00212 or 212), then an optional 0, then the 9 digits of the national plan.
 _PHONE_NATIONAL = r"^(?:00212|212)?0?([5-8][0-9]{8})$"
 _MIN_BIRTH = date(1900, 1, 1)
+#: A date as format v1 writes it, with a month and a day that may exist: 2025-02-30 is one.
+_DAY_SHAPED = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 #: Region numbers as written, 06 as well as 6 (a spreadsheet's two-digit codes).
 _REGIONS = [f"{r}" for r in range(1, 13)] + [f"0{r}" for r in range(1, 10)]
 #: Arabic-Indic and Eastern Arabic-Indic (Persian) digits, as Arabic-locale sheets write them.
@@ -206,7 +208,7 @@ def row_rules(period_end: date) -> list[Rule]:
                 "n'est pas une date ; utilisez AAAA-MM-JJ (ex. 2024-03-31)",
                 # Written as it should be, but no such day: the month is shorter.
                 closer=(
-                    pl.col(column).str.contains(r"^\d{4}-\d{2}-\d{2}$"),
+                    pl.col(column).str.contains(_DAY_SHAPED),
                     "n'existe pas : ce mois n'a pas ce jour (ex. pas de 30 février, ni de 29 "
                     "février hors année bissextile) ; vérifiez le jour et le mois",
                 ),
@@ -227,7 +229,7 @@ def row_rules(period_end: date) -> list[Rule]:
                 closer=(
                     pl.col(column).str.contains(_EASTERN_DIGITS),
                     "est écrit en chiffres arabes orientaux ; écrivez-le avec les chiffres 0 à "
-                    "9 (ex. 10000), comme le demande le format v1",
+                    "9 (ex. ١٠٠٠٠ s'écrit 10000), comme le demande le format v1",
                 ),
             )
         )

@@ -123,7 +123,7 @@ def authenticate(
     # sign-in is counted, so a sign-in turned away for want of one costs the account nothing.
     if not _CHECKING.acquire(timeout=_SLOT_WAIT):
         raise SignInsBusy(
-            "le serveur vérifie déjà beaucoup de connexions en même temps : "
+            "le serveur est trop occupé pour vérifier votre mot de passe maintenant : "
             "réessayez dans quelques secondes"
         )
     try:
@@ -138,8 +138,12 @@ _SLOT_WAIT = 2.0
 
 
 def _authenticate(engine: Engine, login: str, password: str, now: datetime) -> Editor | None:
-    # A login no account has does not reach the database when it cannot be one.
-    row = _claimed(engine, login, now) if LOGIN.fullmatch(login) else None
+    if not LOGIN.fullmatch(login):  # no account has it; nor does it reach the database
+        # Nor the counts: locking what cannot be a login tells nothing, and a megabyte of
+        # made-up login would be held in memory.
+        _verify(_unknown_login_hash(), password)
+        return None
+    row = _claimed(engine, login, now)
     if row is None:
         _unknown_logins.claim(login, now)
         _verify(_unknown_login_hash(), password)
@@ -158,7 +162,9 @@ def _authenticate(engine: Engine, login: str, password: str, now: datetime) -> E
 class _UnknownLogins:
     """Wrong sign-ins counted on logins that no account has, in this process: they wait as
     an account would, so a 429 does not tell an existing login from another. The oldest
-    are forgotten past `limit` logins, so a flood of made-up ones cannot fill the memory."""
+    are forgotten past `limit` logins (64 characters each at most), so a flood of made-up
+    ones cannot fill the memory. Best effort: a restart, or a flood that pushes a login out,
+    forgets its wait, where an account's is kept in the database."""
 
     def __init__(self, limit: int = 10_000) -> None:
         self._limit = limit

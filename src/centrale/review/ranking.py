@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 K1 = 1.2
 B = 0.75
 RULE_KINDS = ("boost", "block", "keep")
+#: The longest term, and matching key, a rule keeps (its columns' size).
+MAX_TERM = 200
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,16 @@ def add_rule(engine: Engine, kind: str, term: str, weight: float = 1.5) -> int:
     if kind == "boost" and weight <= 0:
         raise InvalidReviewInput(f"Poids invalide : {weight} ; donnez un nombre positif.")
     term = " ".join(term.split())
+    key = rule_key(term)
+    if max(len(term), len(key)) > MAX_TERM:
+        raise InvalidReviewInput(
+            f"Terme trop long ({len(term)} caractères) : {MAX_TERM} au plus ; une règle vise "
+            "un mot ou une expression."
+        )
     try:
         with engine.begin() as conn:
             weight = weight if kind == "boost" else 1.0
-            return review_rules.add_rule(conn, kind, term, rule_key(term), weight)
+            return review_rules.add_rule(conn, kind, term, key, weight)
     except Conflict as error:
         # The review answers a repeated rule as a bad value, like its other input errors.
         raise InvalidReviewInput(error.message) from error

@@ -23,6 +23,7 @@ from centrale.review.subscribers import (
     LANGUAGES,
     ids_by_code,
     normalise_email,
+    profile_text,
 )
 from centrale.store import mailing_lists
 from centrale.store import subscriber_import as store
@@ -72,7 +73,8 @@ def import_subscribers(
     unknown = [name for name in reader.fieldnames or [] if name not in COLUMNS]
     if "email" not in (reader.fieldnames or []) or unknown:
         raise InvalidInput(
-            f"En-tête refusé dans « {path.name} » : colonnes inconnues {unknown or '—'} ; "
+            f"En-tête refusé dans « {path.name} » : "
+            f"colonnes inconnues {', '.join(unknown) or '—'} ; "
             f"colonnes possibles : {', '.join(COLUMNS)} (email obligatoire)."
         )
     report = ImportReport()
@@ -155,7 +157,7 @@ def _check(
     raw = {key: (value or "").strip() for key, value in record.items() if key}
     found = []
     try:
-        email = normalise_email(raw.get("email", ""))
+        email = normalise_email(raw.get("email", ""), to_mail=True)
     except InvalidInput as error:
         found.append(ImportProblem(number, "email", error.message, raw.get("email", "")))
         email = ""
@@ -180,13 +182,18 @@ def _check(
                     code,
                 )
             )
+    profile = {}
+    for column, what in (("name", "Le nom"), ("organisation", "Le nom de l'organisation")):
+        try:
+            profile[column] = profile_text(raw.get(column, ""), what)
+        except InvalidInput as error:
+            found.append(ImportProblem(number, column, error.message, raw.get(column, "")[:60]))
     problems.extend(found)
     if found:
         return None
     return {
         "email": email,
-        "name": raw.get("name", ""),
-        "organisation": raw.get("organisation", ""),
+        **profile,
         "language": language,
         "segments": sorted(set(codes)),
     }

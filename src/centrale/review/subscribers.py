@@ -66,17 +66,20 @@ class Subscriber:
         return address_digest(self.email)
 
 
-def normalise_email(raw: str) -> str:
+def normalise_email(raw: str, *, to_mail: bool = False) -> str:
     """Check the syntax of an address (no DNS look-up) and return it in lower case.
+
+    With `to_mail` (an address about to be subscribed), accents or Arabic before the @ are
+    refused: not every mail server takes them (SMTPUTF8), and the review would be sent where
+    it cannot arrive. Looking an address up takes any valid one, so that an address stored
+    before this rule can still be found, shown and erased.
 
     >>> normalise_email("  Nadia.Amrani@Example.MA ")
     'nadia.amrani@example.ma'
     """
     written = raw.strip()
     try:
-        # Not every mail server takes an address with accents or Arabic before the @
-        # (SMTPUTF8): the review would be sent to an address it cannot reach.
-        checked = validate_email(written, check_deliverability=False, allow_smtputf8=False)
+        checked = validate_email(written, check_deliverability=False, allow_smtputf8=not to_mail)
     except EmailNotValidError as error:
         local = written.rpartition("@")[0]
         why = (
@@ -89,8 +92,7 @@ def normalise_email(raw: str) -> str:
             f"Adresse e-mail invalide : « {written} ».{why} Saisissez une adresse complète, "
             "par exemple prenom.nom@organisation.ma."
         ) from error
-    # An accented domain is kept in its ASCII form, the one every mail server reads.
-    return (checked.ascii_email or checked.normalized).lower()
+    return checked.normalized.lower()
 
 
 def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str, int]:
@@ -110,7 +112,8 @@ def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str,
 MAX_PROFILE_TEXT = 200
 
 
-def _profile_text(value: str, what: str) -> str:
+def profile_text(value: str, what: str) -> str:
+    """A profile's name or organisation, spaces tidied, or an `InvalidInput` over the limit."""
     value = " ".join(value.split())
     if len(value) > MAX_PROFILE_TEXT:
         raise InvalidInput(
@@ -125,10 +128,10 @@ def subscribe(engine: Engine, signup: Signup, *, origin: str, ip: str | None = N
 
     >>> subscribe(engine, Signup("a@b.ma", "fr-1"), origin="web_form")  # doctest: +SKIP
     """
-    email = normalise_email(signup.email)
+    email = normalise_email(signup.email, to_mail=True)
     language = choice(signup.language, LANGUAGES, "Langue")
-    name = _profile_text(signup.name, "Le nom")
-    organisation = _profile_text(signup.organisation, "Le nom de l'organisation")
+    name = profile_text(signup.name, "Le nom")
+    organisation = profile_text(signup.organisation, "Le nom de l'organisation")
     with engine.begin() as conn:
         consent.wording(conn, signup.wording_version)
         list_ids = ids_by_code(conn, "lists", signup.lists or (DEFAULT_LIST,))

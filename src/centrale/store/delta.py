@@ -50,7 +50,6 @@ CONTRACT_FIELDS = (
     "frequency",
     "purpose",
 )
-#: What a contract says this month.
 #: The month's own figures of a contract. `amount` is the contract's too, but a later month
 #: may report another principal (a correction, a top-up): each month keeps what it said.
 SNAPSHOT_FIELDS = ("amount", "outstanding", "arrears", "days_past_due", "status", "closed_on")

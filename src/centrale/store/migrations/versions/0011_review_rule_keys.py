@@ -5,8 +5,9 @@ Revises: 0010
 
 A rule matches items ignoring case and accents, so « Maroc », « maroc » and « MAROC » are one
 rule: counted twice, a boost squared its weight. The unique key moves from the term as typed
-to `term_key`, the term as the matcher sees it (`centrale.review.ranking.rule_key`). Rules
-that already repeat one another are merged into the first one added.
+to `term_key`, the term as the matcher sees it (`centrale.review.ranking.rule_key`, cut to
+the column's 200 characters). Of rules that already repeat one another only the first one
+added is kept; the others, and their weights, are dropped, as they only repeated it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def upgrade() -> None:
     for rule_id, kind, term in conn.execute(
         sa.select(_rules.c.id, _rules.c.kind, _rules.c.term).order_by(_rules.c.id)
     ):
-        key = rule_key(term)
+        key = rule_key(term)[:200]
         if (kind, key) in seen:
             repeats.append(rule_id)
             continue

@@ -1,0 +1,67 @@
+"""The review's inputs held to the limits of their columns and of the mail, on both backends:
+what a review of the audits' fixes found (long terms and names, stored addresses, logins)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from centrale.bootstrap import App
+from centrale.review import editors
+from centrale.review.errors import InvalidReviewInput
+from centrale.review.ranking import add_rule, list_rules
+from centrale.review.subscriber_import import import_subscribers
+from centrale.review.subscribers import find_by_email
+from centrale.store import subscribers
+
+
+def test_a_rule_term_longer_than_its_column_is_refused_in_french(app: App) -> None:
+    """NFKD lengthens some terms (« … » is three dots): the key is measured too."""
+    for term in ("x" * 201, "…" * 100):
+        with pytest.raises(InvalidReviewInput, match=r"Terme trop long .* 200 au plus"):
+            add_rule(app.engine, "boost", term)
+    assert list_rules(app.engine) == []
+    add_rule(app.engine, "boost", "x" * 200)
+    assert len(list_rules(app.engine)) == 1
+
+
+def test_an_imported_name_longer_than_its_column_is_a_problem_of_its_row(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "abonnes.csv"
+    path.write_text(
+        f"email,name\nnadia@exemple.ma,{'N' * 250}\nkarim@exemple.ma,Karim\n", encoding="utf-8"
+    )
+    report = import_subscribers(app.engine, path, wording_version="fr-1")
+    assert len(report.added) == 1
+    (problem,) = report.problems
+    assert (problem.row, problem.column) == (2, "name")
+    assert "Le nom est trop long (250 caractères) : 200 au plus" in problem.message
+
+
+def test_an_address_stored_before_the_mail_rule_can_still_be_found(app: App) -> None:
+    """Sign-ups refuse accents before the @; an address kept from before is still looked up
+    (to be shown, or erased on request)."""
+    with app.engine.begin() as conn:
+        subscribers.add_subscriber(
+            conn, "nadia@société.ma", name="Nadia", organisation="", language="fr"
+        )
+        subscribers.add_subscriber(
+            conn, "nadïa@exemple.ma", name="Nadïa", organisation="", language="fr"
+        )
+    assert find_by_email(app.engine, "Nadia@Société.ma").name == "Nadia"
+    assert find_by_email(app.engine, "nadïa@exemple.ma").name == "Nadïa"
+
+
+def test_a_login_that_cannot_be_one_is_not_counted(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A megabyte of made-up login is not kept in memory: no account can have it."""
+    counted = editors._UnknownLogins()
+    monkeypatch.setattr(editors, "_unknown_logins", counted)
+    assert editors.authenticate(app.engine, "x" * 1_000_000, "pas le bon") is None
+    assert editors.authenticate(app.engine, "Pas Un Login", "pas le bon") is None
+    assert counted._failures == {}
+    assert editors.authenticate(app.engine, "k.personne", "pas le bon") is None
+    assert list(counted._failures) == ["k.personne"]
