@@ -28,6 +28,10 @@ DEFAULT_SIZES = "100000,250000,500000,1000000"
 #: First month into an empty registry; the next (the model retrains once: a single
 #: institution's first month shows it too few repeated persons); then a settled month.
 CASES = ("first month", "next month", "third month")
+#: Then, for the largest size, a second institution's first month into that registry.
+ONBOARDING = "other institution"
+#: The institutions of the benchmark, registered by the child that first meets their file.
+NAMES = {"AMANA": "Al Amana Microfinance", "ARDI": "Fondation Ardi"}
 
 
 def month_files(rows: int) -> list[Path]:
@@ -41,6 +45,17 @@ def month_files(rows: int) -> list[Path]:
     return paths
 
 
+def onboarding_file(rows: int) -> Path:
+    """A second institution's first month, `rows` rows of clients new to the registry."""
+    from centrale.synth import generate_month_files
+
+    folder = OUT / f"ARDI_{rows}"
+    paths = sorted(folder.glob("ARDI_*.csv"))
+    if not paths:
+        paths = generate_month_files(folder, rows=rows, months=1, seed=8, institution="ARDI")
+    return paths[0]
+
+
 def child(url: str, path: Path) -> None:
     """Ingest one file (registering the institution in an empty database) and print what it
     took."""
@@ -49,8 +64,9 @@ def child(url: str, path: Path) -> None:
     from centrale.settings import Settings
 
     app = bootstrap(Settings(database_url=url))
-    if not services.list_institutions(app):
-        services.add_institution(app, "AMANA", "Al Amana Microfinance")
+    code = path.name.split("_")[0]
+    if code not in {institution.code for institution in services.list_institutions(app)}:
+        services.add_institution(app, code, NAMES[code])
     started = time.perf_counter()
     report = services.submit_file(app, path)
     seconds = time.perf_counter() - started
@@ -118,7 +134,10 @@ def run(sizes: list[int], backends: list[str]) -> list[dict[str, object]]:
 
     def measure(backend: str, url: str, rows: int, copy: bool) -> None:
         months = files[rows] if rows == largest else files[rows][:1]
-        for case, path in zip(CASES, months, strict=False):
+        cases = list(zip(CASES, months, strict=False))
+        if rows == largest:
+            cases.append((ONBOARDING, onboarding_file(rows)))
+        for case, path in cases:
             result = ingest_in_child(url, path)
             result |= {"backend": backend, "case": case, "file_rows": result["rows"], "size": rows}
             if copy:
@@ -146,7 +165,7 @@ def run(sizes: list[int], backends: list[str]) -> list[dict[str, object]]:
 def print_result(r: dict[str, object]) -> None:
     seconds = float(r["seconds"])  # type: ignore[arg-type]
     line = (
-        f"{r['backend']:<10} {r['case']:<11} {r['file_rows']:>9,} rows  {seconds:7.2f} s  "
+        f"{r['backend']:<10} {r['case']:<17} {r['file_rows']:>9,} rows  {seconds:7.2f} s  "
         f"{int(r['file_rows']) / seconds:>9,.0f} rows/s  peak {float(r['peak_mib']):,.0f} MiB"  # type: ignore[call-overload, arg-type]
     )
     if "copy" in r:
@@ -174,8 +193,12 @@ def markdown(results: list[dict[str, object]], command: str) -> str:
         "first). *Next month*: the following month of the same clients, into the registry that "
         "holds the first; only new or changed records are linked, and the model is trained "
         "again once, on the whole registry (one institution's first month shows it too few "
-        "repeated persons). *Third month*: a settled month, no retraining. Raw COPY: the same "
-        "file into an unindexed table of text columns, same server, same run.",
+        "repeated persons). *Third month*: a settled month, no retraining. *Other "
+        "institution*: then a second institution's first month, of as many clients, all new "
+        "to the registry (an onboarding after the first): every record is compared with the "
+        "registry's and written into its indexes, and the model retrains (the registry "
+        "doubles). Raw COPY: the same file into an unindexed table of text columns, same "
+        "server, same run.",
         "",
         "| backend | case | rows | seconds | rows/s | peak RSS | raw COPY | ratio to COPY |",
         "|---|---|---:|---:|---:|---:|---:|---:|",

@@ -62,3 +62,27 @@ def test_blocking_in_parts_finds_the_same_pairs(monkeypatch: pytest.MonkeyPatch)
     parted = (pairs_within(features, keys), pairs_between(left, right, keys))
     assert len(whole[0]) > 500
     assert parted[0].equals(whole[0]) and parted[1].equals(whole[1])
+
+
+def test_the_rows_sharing_a_key_give_the_same_pairs() -> None:
+    """A large batch's candidates are the registry's rows that share a key with it: paired
+    against them, the batch finds the pairs it finds against the whole registry, blocks
+    too large to use included (a family phone shared by more than `max_block`)."""
+    features = BorrowerSpec().prepare(seam_like(sector_borrowers(3_000, seed=6)))
+    keys = BorrowerSpec.blocking_keys
+    village = pl.Series(["0612345678"] * (BorrowerSpec.max_block + 5))
+    registry = features.slice(0, 2_000).with_columns(
+        phone=pl.concat([village, features["phone"].slice(len(village), 2_000 - len(village))])
+    )
+    batch = features.slice(2_000).with_columns(phone=pl.lit("0612345678"))
+    kept = blocking.sharing_a_key(registry, batch, keys)
+    assert 0 < len(kept) < len(registry)
+    original = kept["borrower_record_id"]
+    position = {int(record): row for row, record in enumerate(registry["borrower_record_id"])}
+    through_kept = {
+        (left, position[int(original[right])])
+        for left, right in pairs_between(batch, kept, keys, BorrowerSpec.max_block).iter_rows()
+    }
+    whole = pairs_between(batch, registry, keys, BorrowerSpec.max_block)
+    assert through_kept == set(whole.iter_rows())
+    assert len(whole) > 100

@@ -13,11 +13,13 @@ likely matches than `identity_min_model_matches`) links with the reference model
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
+from centrale.identity.blocking import sharing_a_key
 from centrale.identity.borrowers import (
     FEATURES_VERSION,
     BorrowerSpec,
@@ -75,8 +77,11 @@ class ModelResolver:
         new = self.spec.prepare(records)
         if registry_size == 0:  # the first features: the registry's are of this version
             repo.set_features_version(conn, FEATURES_VERSION)
-        model_id, model = self._model(conn, new, registry_size)
-        registry = self._candidates(conn, new, registry_size)
+        # Retraining and a large batch's candidates both want the whole registry: one read.
+        whole = _Once(lambda: with_keys(repo.all_features(conn)))
+        model_id, model = self._model(conn, new, registry_size, whole)
+        registry = self._candidates(conn, new, registry_size, whole)
+        del whole  # a small batch after retraining would hold the whole registry to the end
         population = registry_size + len(new)
         within = score(self.spec, model, new, records=population)
         cross = score(self.spec, model, new, registry, records=population)
@@ -91,7 +96,9 @@ class ModelResolver:
             conn, new, registry, registry_size, decision, model, model_id, cross, within
         )
 
-    def _model(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> tuple[int, Model]:
+    def _model(
+        self, conn: Connection, new: pl.DataFrame, registry_size: int, whole: _Once
+    ) -> tuple[int, Model]:
         population = registry_size + len(new)
         latest = repo.latest_model(conn)
         if latest is not None:
@@ -103,20 +110,21 @@ class ModelResolver:
             more = population >= self.settings.identity_retrain_few_matches_growth * trained_at
             if not grown and not (few and more):
                 return model_id, model
-        registry = with_keys(repo.all_features(conn)) if registry_size else None
-        data = new if registry is None else pl.concat([registry, new], how="diagonal_relaxed")
-        limit = self.settings.identity_train_sample
-        if len(data) > limit:
-            data = data.sample(limit, seed=0)
+        parts = [whole(), new] if registry_size else [new]
+        data = _sample(parts, self.settings.identity_train_sample)
         model = or_reference(train(self.spec, data), self.settings.identity_min_model_matches)
         # The registry's size, not the sample's: growth is measured against what it was.
         return repo.save_model(conn, model.to_json(), population), model
 
-    def _candidates(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> pl.DataFrame:
+    def _candidates(
+        self, conn: Connection, new: pl.DataFrame, registry_size: int, whole: _Once
+    ) -> pl.DataFrame:
         if registry_size == 0:
             return with_keys(pl.DataFrame(schema=repo.FEATURE_SCHEMA))
         if len(new) >= self.settings.identity_full_read_share * registry_size:
-            return with_keys(repo.all_features(conn))
+            # Only the records that share a key with the batch can be paired with it; the
+            # rest of a million-record registry would be held through scoring for nothing.
+            return sharing_a_key(whole.release(), new, self.spec.blocking_keys)
         keys = {column: new[column].drop_nulls().unique().to_list() for column in repo.KEY_COLUMNS}
         cin_keys = new["k_cin"].explode().drop_nulls().unique().to_list()
         return with_keys(repo.features_by_keys(conn, keys, cin_keys))
@@ -169,6 +177,44 @@ class ModelResolver:
             },
             schema=LINK_SCHEMA,
         )
+
+
+class _Once:
+    """A frame computed on first use and kept for the rest of one link."""
+
+    def __init__(self, compute: Callable[[], pl.DataFrame]) -> None:
+        self.compute = compute
+        self.frame: pl.DataFrame | None = None
+
+    def __call__(self) -> pl.DataFrame:
+        if self.frame is None:
+            self.frame = self.compute()
+        return self.frame
+
+    def release(self) -> pl.DataFrame:
+        """The frame, no longer kept here (its last user may let it go)."""
+        frame, self.frame = self(), None
+        return frame
+
+
+def _sample(parts: list[pl.DataFrame], limit: int) -> pl.DataFrame:
+    """At most `limit` rows drawn at random from `parts` taken together, without first
+    concatenating them (a registry and a batch of a million records each).
+
+    >>> a, b = pl.DataFrame({"x": range(6)}), pl.DataFrame({"x": range(6, 10)})
+    >>> len(_sample([a, b], 4)), _sample([a, b], 20)["x"].to_list()
+    (4, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    """
+    total = sum(len(part) for part in parts)
+    chosen = np.arange(total)
+    if total > limit:
+        chosen = np.sort(np.random.default_rng(0).choice(total, limit, replace=False))
+    drawn, start = [], 0
+    for part in parts:
+        inside = chosen[(chosen >= start) & (chosen < start + len(part))] - start
+        drawn.append(part[inside] if len(inside) < len(part) else part)
+        start += len(part)
+    return pl.concat(drawn, how="diagonal_relaxed")
 
 
 #: Links whose evidence is built and written at once.
