@@ -174,7 +174,7 @@ def test_a_405_names_the_methods_the_address_takes(app: App) -> None:
     assert client.get(f"{QUEUE}/1/rejeter").status_code == 405
     assert client.patch("/revue/atom.xml").status_code == 405
     # A 405 says which methods the address takes (RFC 9110 §15.5.6).
-    assert wrong.headers.get("allow") == "GET"
+    assert wrong.headers.get("allow") == "GET, HEAD"
 
 
 def test_the_framework_s_english_pages_are_not_served_outside_the_api(app: App) -> None:

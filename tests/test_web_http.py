@@ -125,14 +125,14 @@ def test_the_api_document_lists_no_head_operation(app: App) -> None:
 def test_a_405_carries_allow_with_every_method_of_the_address(app: App) -> None:
     client = client_of(app)
     wrong = client.put("/revue")
-    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET"
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, HEAD"
     assert "ne s'ouvre pas ainsi (PUT)" in unescape(wrong.text)
     # GET and POST are two routes: the router's own header named only the first.
     both = client.delete("/abonnement")
-    assert both.status_code == 405 and both.headers["allow"] == "GET, POST"
+    assert both.status_code == 405 and both.headers["allow"] == "GET, HEAD, POST"
     api = client.put("/api/docs")
     assert api.status_code == 405 and api.json()["error"]["code"] == "method_not_allowed"
-    assert api.headers["allow"] == "GET"
+    assert api.headers["allow"] == "GET, HEAD"
     static = client.put("/static/centrale.css")
     assert static.status_code == 405 and static.headers["allow"] == "GET, HEAD"  # Starlette's
 

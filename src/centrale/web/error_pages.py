@@ -79,16 +79,20 @@ class _HttpError(CentraleError):
 def _allowed(request: Request) -> str:
     """Every method the address takes, each tried against the routes. The router's own `Allow`
     names only the first route matching the path: `/abonnement` said GET, not GET and POST.
-    HEAD is left out, as the router leaves it out (`head_requests` serves it outside routing).
-    Mounts (the static files) take every method at this stage, so they are not asked."""
+    HEAD is named wherever GET is: `head_requests` serves it there, outside routing, and a
+    client reads `Allow` to know what it may send. Mounts (the static files) take every
+    method at this stage, so they are not asked."""
     routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
-    return ", ".join(
+    taken = [
         method
         for method in METHODS
         if any(
             route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
         )
-    )
+    ]
+    if "GET" in taken:
+        taken.insert(1, "HEAD")
+    return ", ".join(taken)
 
 
 def _http_error(request: Request, error: HTTPException) -> CentraleError:
