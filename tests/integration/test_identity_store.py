@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 from typer.testing import CliRunner
 
 from centrale.errors import InvalidInput, UnknownPerson
@@ -311,3 +311,81 @@ def test_resolve_one_record_finds_the_person_despite_slips(linked) -> None:
     assert lookup.resolve("ZZ000001", ("Inconnu", "Personne")) == []
     with pytest.raises(InvalidInput, match="indiquez la CIN"):
         lookup.resolve("", ("", "x"))
+
+
+def _batch_records(
+    engine: Engine, rng: random.Random, people: list[dict[str, object]]
+) -> pl.DataFrame:
+    """A third institution's records of `people`, registered but not yet linked."""
+    with engine.begin() as conn:
+        inst = conn.execute(
+            insert(institutions).values(code="ARDI", name="ARDI")
+        ).inserted_primary_key[0]
+        start = int(conn.execute(select(func.max(borrower_records.c.id))).scalar_one()) + 1
+        rows = [_record(rng, p, noisy=True) for p in people]
+        conn.execute(
+            insert(borrower_records),
+            [
+                {
+                    **row,
+                    "id": start + i,
+                    "institution_id": inst,
+                    "customer_ref": f"ARDI-{i}",
+                    "cin": row["cin_norm"],
+                }
+                for i, row in enumerate(rows)
+            ],
+        )
+    return pl.DataFrame(
+        [
+            {"borrower_record_id": start + i, "institution_id": inst, **row}
+            for i, row in enumerate(rows)
+        ],
+        schema=RECORD_SCHEMA,
+    )
+
+
+def test_a_large_batch_links_through_one_pass_as_through_the_indexes(
+    linked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch large beside the registry takes its candidates from one pass over the
+    registry, a slice at a time, cut to the records sharing a key with it; a small one looks
+    them up through the indexes. Both give the same links."""
+    from centrale.identity import resolver as resolver_module
+
+    engine, resolver, _, people = linked
+    records = _batch_records(engine, random.Random(5), people[50:230])
+    monkeypatch.setattr(resolver_module, "_PASS_ROWS", 37)  # many slices of the 360 records
+    answers = []
+    for share in (0.0, 1e9):  # always the pass; never
+        settings = resolver.settings.model_copy(update={"identity_full_read_share": share})
+        with engine.connect() as conn, conn.begin() as transaction:
+            answers.append(ModelResolver(settings).link(conn, records).sort("borrower_record_id"))
+            transaction.rollback()
+    through_pass, through_indexes = answers
+    assert through_pass.equals(through_indexes)
+    with engine.connect() as conn:
+        known = conn.execute(select(borrower_records.c.person_id.distinct())).scalars().all()
+    joined = through_pass["person_id"].is_in([p for p in known if p is not None]).sum()
+    assert joined > 150  # the batch's people were in the registry: it found them
+
+
+def test_the_pass_draws_the_training_sample_of_the_whole_registry(linked) -> None:
+    """Drawn a slice at a time, the training sample is the one drawn from the registry
+    and the batch taken together."""
+    from centrale.identity.borrowers import BorrowerSpec, with_keys
+    from centrale.identity.resolver import _draw, _RegistryPass
+    from centrale.store import identity_repo as repo
+
+    engine, _, _, people = linked
+    spec = BorrowerSpec()
+    new = spec.prepare(_batch_records(engine, random.Random(6), people[:90]))
+    with engine.connect() as conn:
+        whole = with_keys(repo.all_features(conn))
+        chosen = _draw(len(whole) + len(new), 120)
+        scan = _RegistryPass(spec, new, len(whole), chosen, train=True, candidates=False)
+        scan.read(repo.feature_slices(conn, 41))
+    expected = pl.concat([whole, new], how="diagonal_relaxed")[chosen]
+    drawn = scan.training_data()
+    assert drawn.select(expected.columns).equals(expected)
+    assert 0 < (drawn["borrower_record_id"] < new["borrower_record_id"].min()).sum() < 120

@@ -75,7 +75,7 @@ def test_the_rows_sharing_a_key_give_the_same_pairs() -> None:
         phone=pl.concat([village, features["phone"].slice(len(village), 2_000 - len(village))])
     )
     batch = features.slice(2_000).with_columns(phone=pl.lit("0612345678"))
-    kept = blocking.sharing_a_key(registry, batch, keys)
+    kept = blocking.sharing_a_key(registry, blocking.key_hashes(batch, keys))
     assert 0 < len(kept) < len(registry)
     original = kept["borrower_record_id"]
     position = {int(record): row for row, record in enumerate(registry["borrower_record_id"])}

@@ -102,23 +102,29 @@ def pairs_between(
     return _union(parts)
 
 
-def sharing_a_key(frame: pl.DataFrame, other: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """The rows of `frame` that share a key with a row of `other`: all that
-    `pairs_between(other, frame, keys)` can pair. A kept key keeps all its rows, so its
-    block has the size it had (`max_block` skips the same blocks) and the pairs are the
-    same, found in a smaller frame.
+def key_hashes(frame: pl.DataFrame, keys: list[str]) -> dict[str, pl.Series]:
+    """Each key's distinct hashes in `frame`, for `sharing_a_key` (computed once for a batch
+    that a registry is filtered against a slice at a time)."""
+    return {key: _hashed_rows(frame, key).get_column(key).unique() for key in keys}
+
+
+def sharing_a_key(frame: pl.DataFrame, wanted: dict[str, pl.Series]) -> pl.DataFrame:
+    """The rows of `frame` that share a key with the rows `wanted` was computed on
+    (`key_hashes(other, keys)`): all that `pairs_between(other, frame, keys)` can pair. A
+    kept key keeps all its rows, so its block has the size it had (`max_block` skips the
+    same blocks) and the pairs are the same, found in a smaller frame.
 
     >>> a = pl.DataFrame({"cin": ["A1", "B2", "C3", None]})
-    >>> sharing_a_key(a, pl.DataFrame({"cin": ["B2", "D4"]}), ["cin"])["cin"].to_list()
+    >>> wanted = key_hashes(pl.DataFrame({"cin": ["B2", "D4"]}), ["cin"])
+    >>> sharing_a_key(a, wanted)["cin"].to_list()
     ['B2']
     """
-    if frame.is_empty() or other.is_empty():
-        return frame.clear()
+    if frame.is_empty():
+        return frame
     keep = pl.Series(values=[], dtype=pl.UInt32)
-    for key in keys:
-        wanted = _hashed_rows(other, key).get_column(key).unique()
+    for key, hashes in wanted.items():
         rows = _hashed_rows(frame, key)
-        keep = keep.append(rows.filter(pl.col(key).is_in(wanted)).get_column("row"))
+        keep = keep.append(rows.filter(pl.col(key).is_in(hashes)).get_column("row"))
     return frame[keep.unique().sort()]
 
 

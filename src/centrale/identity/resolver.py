@@ -13,13 +13,13 @@ likely matches than `identity_min_model_matches`) links with the reference model
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from centrale.identity.blocking import sharing_a_key
+from centrale.identity.blocking import key_hashes, sharing_a_key
 from centrale.identity.borrowers import (
     FEATURES_VERSION,
     BorrowerSpec,
@@ -77,11 +77,7 @@ class ModelResolver:
         new = self.spec.prepare(records)
         if registry_size == 0:  # the first features: the registry's are of this version
             repo.set_features_version(conn, FEATURES_VERSION)
-        # Retraining and a large batch's candidates both want the whole registry: one read.
-        whole = _Once(lambda: with_keys(repo.all_features(conn)))
-        model_id, model = self._model(conn, new, registry_size, whole)
-        registry = self._candidates(conn, new, registry_size, whole)
-        del whole  # a small batch after retraining would hold the whole registry to the end
+        model_id, model, registry = self._model_and_candidates(conn, new, registry_size)
         population = registry_size + len(new)
         within = score(self.spec, model, new, records=population)
         cross = score(self.spec, model, new, registry, records=population)
@@ -96,35 +92,53 @@ class ModelResolver:
             conn, new, registry, registry_size, decision, model, model_id, cross, within
         )
 
-    def _model(
-        self, conn: Connection, new: pl.DataFrame, registry_size: int, whole: _Once
-    ) -> tuple[int, Model]:
+    def _model_and_candidates(
+        self, conn: Connection, new: pl.DataFrame, registry_size: int
+    ) -> tuple[int, Model, pl.DataFrame]:
+        """The model to score with (trained now if due) and the registry's candidates of
+        `new`; a large batch's come from one pass over the registry, which also draws the
+        training sample when one is needed."""
         population = registry_size + len(new)
-        latest = repo.latest_model(conn)
-        if latest is not None:
-            model_id, parameters, trained_at = latest
-            model = Model.from_json(parameters)
-            seen = likely_matches(model)
-            grown = population >= self.settings.identity_retrain_growth * trained_at
-            few = seen < self.settings.identity_min_training_matches
-            more = population >= self.settings.identity_retrain_few_matches_growth * trained_at
-            if not grown and not (few and more):
-                return model_id, model
-        parts = [whole(), new] if registry_size else [new]
-        data = _sample(parts, self.settings.identity_train_sample)
-        model = or_reference(train(self.spec, data), self.settings.identity_min_model_matches)
-        # The registry's size, not the sample's: growth is measured against what it was.
-        return repo.save_model(conn, model.to_json(), population), model
+        trained = self._trained(conn, population)
+        full = bool(registry_size) and (
+            len(new) >= self.settings.identity_full_read_share * registry_size
+        )
+        limit = self.settings.identity_train_sample
+        scan = _RegistryPass(
+            self.spec,
+            new,
+            registry_size,
+            None if population <= limit else _draw(population, limit),
+            train=trained is None,
+            candidates=full,
+        )
+        if registry_size and (trained is None or full):
+            scan.read(repo.feature_slices(conn, _PASS_ROWS))
+        if trained is None:
+            data = scan.training_data()
+            model = or_reference(train(self.spec, data), self.settings.identity_min_model_matches)
+            # The registry's size, not the sample's: growth is measured against what it was.
+            trained = repo.save_model(conn, model.to_json(), population), model
+        registry = scan.candidates() if full else self._candidates(conn, new, registry_size)
+        return (*trained, registry)
 
-    def _candidates(
-        self, conn: Connection, new: pl.DataFrame, registry_size: int, whole: _Once
-    ) -> pl.DataFrame:
+    def _trained(self, conn: Connection, population: int) -> tuple[int, Model] | None:
+        """The newest model, unless the registry has grown enough to train it again."""
+        latest = repo.latest_model(conn)
+        if latest is None:
+            return None
+        model_id, parameters, trained_at = latest
+        model = Model.from_json(parameters)
+        seen = likely_matches(model)
+        grown = population >= self.settings.identity_retrain_growth * trained_at
+        few = seen < self.settings.identity_min_training_matches
+        more = population >= self.settings.identity_retrain_few_matches_growth * trained_at
+        return None if grown or (few and more) else (model_id, model)
+
+    def _candidates(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> pl.DataFrame:
+        """A batch small beside the registry: its candidates looked up through the indexes."""
         if registry_size == 0:
-            return with_keys(pl.DataFrame(schema=repo.FEATURE_SCHEMA))
-        if len(new) >= self.settings.identity_full_read_share * registry_size:
-            # Only the records that share a key with the batch can be paired with it; the
-            # rest of a million-record registry would be held through scoring for nothing.
-            return sharing_a_key(whole.release(), new, self.spec.blocking_keys)
+            return _no_features()
         keys = {column: new[column].drop_nulls().unique().to_list() for column in repo.KEY_COLUMNS}
         cin_keys = new["k_cin"].explode().drop_nulls().unique().to_list()
         return with_keys(repo.features_by_keys(conn, keys, cin_keys))
@@ -179,42 +193,72 @@ class ModelResolver:
         )
 
 
-class _Once:
-    """A frame computed on first use and kept for the rest of one link."""
-
-    def __init__(self, compute: Callable[[], pl.DataFrame]) -> None:
-        self.compute = compute
-        self.frame: pl.DataFrame | None = None
-
-    def __call__(self) -> pl.DataFrame:
-        if self.frame is None:
-            self.frame = self.compute()
-        return self.frame
-
-    def release(self) -> pl.DataFrame:
-        """The frame, no longer kept here (its last user may let it go)."""
-        frame, self.frame = self(), None
-        return frame
+#: Registry features read at a time by a pass over the whole registry.
+_PASS_ROWS = 200_000
 
 
-def _sample(parts: list[pl.DataFrame], limit: int) -> pl.DataFrame:
-    """At most `limit` rows drawn at random from `parts` taken together, without first
-    concatenating them (a registry and a batch of a million records each).
+def _no_features() -> pl.DataFrame:
+    return with_keys(pl.DataFrame(schema=repo.FEATURE_SCHEMA))
 
-    >>> a, b = pl.DataFrame({"x": range(6)}), pl.DataFrame({"x": range(6, 10)})
-    >>> len(_sample([a, b], 4)), _sample([a, b], 20)["x"].to_list()
-    (4, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+
+def _draw(population: int, limit: int) -> np.ndarray:
+    """`limit` positions drawn at random (always the same) among the registry's records, in
+    record order, followed by the batch's: the training sample.
+
+    >>> _draw(10, 4).tolist()
+    [2, 4, 5, 7]
     """
-    total = sum(len(part) for part in parts)
-    chosen = np.arange(total)
-    if total > limit:
-        chosen = np.sort(np.random.default_rng(0).choice(total, limit, replace=False))
-    drawn, start = [], 0
-    for part in parts:
-        inside = chosen[(chosen >= start) & (chosen < start + len(part))] - start
-        drawn.append(part[inside] if len(inside) < len(part) else part)
-        start += len(part)
-    return pl.concat(drawn, how="diagonal_relaxed")
+    return np.sort(np.random.default_rng(0).choice(population, limit, replace=False))
+
+
+class _RegistryPass:
+    """One pass over the registry's features, a slice at a time, keeping what the link needs
+    of them: the records drawn for training (`chosen` positions, or all of them), and the
+    records that share a blocking key with the batch, its only possible candidates. A
+    million-record registry is never held whole, nor held through scoring.
+    """
+
+    def __init__(
+        self,
+        spec: BorrowerSpec,
+        new: pl.DataFrame,
+        registry_size: int,
+        chosen: np.ndarray | None,
+        *,
+        train: bool,
+        candidates: bool,
+    ) -> None:
+        self.new, self.registry_size, self.chosen = new, registry_size, chosen
+        self.train = train
+        self.wanted = key_hashes(new, spec.blocking_keys) if candidates else None
+        self.drawn: list[pl.DataFrame] = []
+        self.kept: list[pl.DataFrame] = []
+
+    def read(self, slices: Iterable[pl.DataFrame]) -> None:
+        start = 0
+        for part in slices:
+            part = with_keys(part)
+            if self.train:
+                self.drawn.append(part if self.chosen is None else part[self._inside(start, part)])
+            if self.wanted is not None:
+                self.kept.append(sharing_a_key(part, self.wanted))
+            start += len(part)
+
+    def _inside(self, start: int, part: pl.DataFrame) -> np.ndarray:
+        assert self.chosen is not None
+        chosen = self.chosen
+        return chosen[(chosen >= start) & (chosen < start + len(part))] - start
+
+    def training_data(self) -> pl.DataFrame:
+        """The drawn records, the registry's and the batch's; handed over, not kept."""
+        new = self.new
+        if self.chosen is not None:
+            new = new[self.chosen[self.chosen >= self.registry_size] - self.registry_size]
+        drawn, self.drawn = self.drawn, []
+        return pl.concat([*drawn, new], how="diagonal_relaxed")
+
+    def candidates(self) -> pl.DataFrame:
+        return pl.concat(self.kept) if self.kept else _no_features()
 
 
 #: Links whose evidence is built and written at once.

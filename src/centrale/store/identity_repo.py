@@ -62,6 +62,24 @@ def all_features(conn: Connection) -> pl.DataFrame:
     return read_columns(conn, f"SELECT {columns} FROM identity_features", FEATURE_SCHEMA)
 
 
+def feature_slices(conn: Connection, rows: int) -> Iterator[pl.DataFrame]:
+    """Every linked record's features, `rows` at a time in record order: a pass over a
+    million-record registry that never holds it whole."""
+    columns = ", ".join(FEATURE_SCHEMA)
+    last = 0
+    while True:
+        part = read_columns(
+            conn,
+            f"SELECT {columns} FROM identity_features WHERE borrower_record_id > {int(last)} "
+            f"ORDER BY borrower_record_id LIMIT {int(rows)}",
+            FEATURE_SCHEMA,
+        )
+        if part.is_empty():
+            return
+        yield part
+        last = part["borrower_record_id"][-1]
+
+
 def features_by_keys(
     conn: Connection, keys: Mapping[str, Sequence[str]], cin_keys: Sequence[str]
 ) -> pl.DataFrame:
