@@ -345,8 +345,9 @@ def _batch_records(
     )
 
 
+@pytest.mark.parametrize("slice_rows", [37, 43])  # 43: a last slice of 16 (keys' small path)
 def test_a_large_batch_links_through_one_pass_as_through_the_indexes(
-    linked, monkeypatch: pytest.MonkeyPatch
+    linked, monkeypatch: pytest.MonkeyPatch, slice_rows: int
 ) -> None:
     """A batch large beside the registry takes its candidates from one pass over the
     registry, a slice at a time, cut to the records sharing a key with it; a small one looks
@@ -355,7 +356,7 @@ def test_a_large_batch_links_through_one_pass_as_through_the_indexes(
 
     engine, resolver, _, people = linked
     records = _batch_records(engine, random.Random(5), people[50:230])
-    monkeypatch.setattr(resolver_module, "_PASS_ROWS", 37)  # many slices of the 360 records
+    monkeypatch.setattr(resolver_module, "_PASS_ROWS", slice_rows)  # of the 360 records
     answers = []
     for share in (0.0, 1e9):  # always the pass; never
         settings = resolver.settings.model_copy(update={"identity_full_read_share": share})
@@ -381,7 +382,7 @@ def test_the_pass_draws_the_training_sample_of_the_whole_registry(linked) -> Non
     spec = BorrowerSpec()
     new = spec.prepare(_batch_records(engine, random.Random(6), people[:90]))
     with engine.connect() as conn:
-        whole = with_keys(repo.all_features(conn))
+        whole = with_keys(repo.all_features(conn).sort("borrower_record_id"))
         chosen = _draw(len(whole) + len(new), 120)
         scan = _RegistryPass(spec, new, len(whole), chosen, train=True, candidates=False)
         scan.read(repo.feature_slices(conn, 41))

@@ -23,7 +23,7 @@ from centrale.review.delivery import schedule_send, send_due, send_issue
 from centrale.review.delivery_errors import MailServerUnavailable
 from centrale.review.preferences import unsubscribe
 from centrale.review.tokens import PREFERENCES, UNSUBSCRIBE, LinkSigner, address_digest
-from centrale.store.subscriber_tables import send_recipients, sends, suppressions
+from centrale.store.subscriber_tables import send_recipients, sends, subscribers, suppressions
 from test_review_delivery_support import (
     DKIM_DOMAIN,
     PUBLIC_URL,
@@ -268,3 +268,27 @@ def test_a_send_held_by_another_run_is_refused_unless_resumed(
         send_issue(mail_app, issue_id, fixed_renderer)
     resumed = send_issue(mail_app, issue_id, fixed_renderer, resume=True)
     assert (resumed.sent_this_run, resumed.sent, resumed.status) == (1, 2, "done")
+
+
+def test_an_accented_domain_goes_out_in_ascii_and_an_address_no_server_takes_fails_alone(
+    mail_app: App, mail_sink: MailSink
+) -> None:
+    """Sign-up keeps an accented domain in its ASCII form, which every server reads. An
+    address with accents before the @ (stored before sign-up refused them) fails on its own,
+    in French, when the server does not announce SMTPUTF8: the send goes on to the others."""
+    confirmed_subscriber(mail_app, "nadia@société.ma")
+    confirmed_subscriber(mail_app, "ali@exemple.ma")
+    legacy = confirmed_subscriber(mail_app, "badr@exemple.ma")
+    with mail_app.engine.begin() as conn:
+        conn.execute(
+            update(subscribers).where(subscribers.c.id == legacy).values(email="bädr@exemple.ma")
+        )
+    report = send_issue(mail_app, make_issue(mail_app), fixed_renderer)
+    assert sorted(m.rcpt_tos[0] for m in mail_sink.received) == [
+        "ali@exemple.ma",
+        "nadia@xn--socit-esab.ma",
+    ]
+    assert (report.sent, report.failed, report.status) == (2, 1, "partial")
+    address, reason = report.failures[0]
+    assert address == "bädr@exemple.ma"
+    assert "« bädr@exemple.ma »" in reason and "SMTPUTF8" in reason

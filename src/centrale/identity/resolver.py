@@ -108,7 +108,7 @@ class ModelResolver:
             self.spec,
             new,
             registry_size,
-            None if population <= limit else _draw(population, limit),
+            None if trained is not None or population <= limit else _draw(population, limit),
             train=trained is None,
             candidates=full,
         )
@@ -237,17 +237,24 @@ class _RegistryPass:
     def read(self, slices: Iterable[pl.DataFrame]) -> None:
         start = 0
         for part in slices:
+            inside = None if self.chosen is None else self._inside(start, len(part))
+            start += len(part)
+            if self.wanted is None:  # training only: the keys of the drawn records alone
+                self.drawn.append(with_keys(part if inside is None else part[inside]))
+                continue
             part = with_keys(part)
             if self.train:
-                self.drawn.append(part if self.chosen is None else part[self._inside(start, part)])
-            if self.wanted is not None:
-                self.kept.append(sharing_a_key(part, self.wanted))
-            start += len(part)
+                self.drawn.append(part if inside is None else part[inside])
+            self.kept.append(sharing_a_key(part, self.wanted))
 
-    def _inside(self, start: int, part: pl.DataFrame) -> np.ndarray:
+    def _inside(self, start: int, length: int) -> np.ndarray:
+        """The drawn positions within the slice at `start`. Positions from `registry_size`
+        on are the batch's: a pass that meets more rows (a load committed meanwhile, on
+        PostgreSQL) does not draw them twice."""
         assert self.chosen is not None
         chosen = self.chosen
-        return chosen[(chosen >= start) & (chosen < start + len(part))] - start
+        end = min(start + length, self.registry_size)
+        return chosen[(chosen >= start) & (chosen < end)] - start
 
     def training_data(self) -> pl.DataFrame:
         """The drawn records, the registry's and the batch's; handed over, not kept."""

@@ -21,7 +21,7 @@ from centrale.review import sends as records
 from centrale.review.bounces import suppress
 from centrale.review.mail_message import MailContent
 from centrale.review.outbox import Outbox
-from centrale.review.smtp_transport import Outcome, SmtpTransport
+from centrale.review.smtp_transport import Outcome, SmtpTransport, cannot_be_written
 from centrale.review.subscribers import DEFAULT_LIST, ids_by_code
 from centrale.store import mailing_lists
 from centrale.store import sends as store
@@ -71,6 +71,11 @@ def send_issue(
             while batch := _batch(app, send_id, last_id):
                 for row in batch:
                     last_id = row.id
+                    if (unwritable := cannot_be_written(row.email)) is not None:
+                        with app.engine.begin() as conn:
+                            _record(conn, row, unwritable, "")
+                        failures.append((row.email, unwritable.error or ""))
+                        continue
                     links = outbox.links(row.subscriber_id, row.email, list_code)
                     content = render(links.unsubscribe, links.preferences, row.language)
                     outgoing = outbox.issue_message(

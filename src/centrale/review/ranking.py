@@ -104,9 +104,16 @@ def add_rule(engine: Engine, kind: str, term: str, weight: float = 1.5) -> int:
     term = " ".join(term.split())
     key = rule_key(term)
     if max(len(term), len(key)) > MAX_TERM:
+        # Some characters spread when accents are taken apart (« … » is three dots): the
+        # term may fit while the form it is matched by does not.
+        spread = (
+            f", {len(key)} une fois les accents et signes décomposés"
+            if len(key) > len(term)
+            else ""
+        )
         raise InvalidReviewInput(
-            f"Terme trop long ({len(term)} caractères) : {MAX_TERM} au plus ; une règle vise "
-            "un mot ou une expression."
+            f"Terme trop long ({len(term)} caractères{spread}) : {MAX_TERM} au plus ; une "
+            "règle vise un mot ou une expression."
         )
     try:
         with engine.begin() as conn:

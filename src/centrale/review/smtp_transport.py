@@ -27,6 +27,28 @@ class Outcome:
     code: int | None = None
 
 
+def cannot_be_written(recipient: str) -> Outcome | None:
+    """The failure of an address no message can carry, or None.
+
+    Sign-up refuses accents before the @ and keeps a domain in ASCII; an address stored
+    before that rule has them, and neither the message's headers nor smtplib (without
+    SMTPUTF8) can write it: it fails alone, and the send goes on.
+
+    >>> cannot_be_written("nadia@exemple.ma") is None
+    True
+    """
+    if recipient.isascii():
+        return None
+    return Outcome(
+        False,
+        0,
+        f"l'adresse « {recipient} » contient des caractères non ASCII (accents, arabe), "
+        "qu'un e-mail ne peut porter sans SMTPUTF8 : demandez à l'abonné une adresse sans "
+        "accent",
+        permanent=True,
+    )
+
+
 class SmtpTransport:
     """Use as a context manager; `send` returns an Outcome and never raises for one message.
 
@@ -67,6 +89,8 @@ class SmtpTransport:
             self._smtp = None
 
     def send(self, envelope_from: str, recipient: str, data: bytes) -> Outcome:
+        if (unwritable := cannot_be_written(recipient)) is not None:
+            return unwritable
         self._throttle()
         attempts = max(1, self._settings.smtp_retries)
         error = ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from centrale.errors import InvalidInput
 from centrale.review import consent
@@ -67,19 +67,39 @@ class Subscriber:
 
 
 def normalise_email(raw: str, *, to_mail: bool = False) -> str:
-    """Check the syntax of an address (no DNS look-up) and return it in lower case.
+    """Check the syntax of an address (no DNS look-up) and return it in lower case, an
+    accented domain in its ASCII form (punycode), the one every mail server reads.
 
     With `to_mail` (an address about to be subscribed), accents or Arabic before the @ are
     refused: not every mail server takes them (SMTPUTF8), and the review would be sent where
     it cannot arrive. Looking an address up takes any valid one, so that an address stored
-    before this rule can still be found, shown and erased.
+    before this rule can still be found, shown and erased (`email_forms`).
 
     >>> normalise_email("  Nadia.Amrani@Example.MA ")
     'nadia.amrani@example.ma'
+    >>> normalise_email("nadia@société.ma", to_mail=True)
+    'nadia@xn--socit-esab.ma'
     """
+    checked = _checked(raw, to_mail=to_mail)
+    return (checked.ascii_email or checked.normalized).lower()
+
+
+def email_forms(raw: str) -> tuple[str, ...]:
+    """The forms the address may be stored in: ASCII, as sign-ups keep it, and as written,
+    in Unicode, for an address kept from before.
+
+    >>> email_forms("Nadia@Société.ma")
+    ('nadia@xn--socit-esab.ma', 'nadia@société.ma')
+    """
+    checked = _checked(raw, to_mail=False)
+    forms = ((checked.ascii_email or checked.normalized).lower(), checked.normalized.lower())
+    return tuple(dict.fromkeys(forms))
+
+
+def _checked(raw: str, *, to_mail: bool) -> ValidatedEmail:
     written = raw.strip()
     try:
-        checked = validate_email(written, check_deliverability=False, allow_smtputf8=not to_mail)
+        return validate_email(written, check_deliverability=False, allow_smtputf8=not to_mail)
     except EmailNotValidError as error:
         local = written.rpartition("@")[0]
         why = (
@@ -92,7 +112,6 @@ def normalise_email(raw: str, *, to_mail: bool = False) -> str:
             f"Adresse e-mail invalide : « {written} ».{why} Saisissez une adresse complète, "
             "par exemple prenom.nom@organisation.ma."
         ) from error
-    return checked.normalized.lower()
 
 
 def ids_by_code(conn: Connection, table: str, codes: Iterable[str]) -> dict[str, int]:
@@ -221,9 +240,12 @@ def load(conn: Connection, subscriber_id: int, digest: str | None = None) -> Sub
 
 def find_by_email(engine: Engine, raw_email: str) -> Subscriber:
     """The subscriber with this address, or a French error naming it."""
-    email = normalise_email(raw_email)
+    forms = email_forms(raw_email)
+    email = forms[0]
     with engine.connect() as conn:
-        found = subscribers.subscriber_by_email(conn, email)
+        found = next(
+            (row for form in forms if (row := subscribers.subscriber_by_email(conn, form))), None
+        )
         if found is None:
             raise UnknownSubscriber(
                 f"Aucun abonné n'a l'adresse « {email} » ; `centrale review subscribers list` "

@@ -74,9 +74,10 @@ def feature_slices(conn: Connection, rows: int) -> Iterator[pl.DataFrame]:
             f"ORDER BY borrower_record_id LIMIT {int(rows)}",
             FEATURE_SCHEMA,
         )
-        if part.is_empty():
+        if not part.is_empty():
+            yield part
+        if len(part) < rows:
             return
-        yield part
         last = part["borrower_record_id"][-1]
 
 

@@ -91,7 +91,7 @@ def _allowed(request: Request) -> str:
         )
     ]
     if "GET" in taken:
-        taken.insert(1, "HEAD")
+        taken.insert(taken.index("GET") + 1, "HEAD")
     return ", ".join(taken)
 
 
