@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from typer.testing import CliRunner
 
 from centrale.errors import InvalidInput, UnknownPerson
@@ -112,32 +112,10 @@ def _submit(
 ) -> pl.DataFrame:
     """Insert borrower records for institution `code` and link them, as ingestion does."""
     with engine.begin() as conn:
-        inst = conn.execute(insert(institutions).values(code=code, name=code)).inserted_primary_key[
-            0
-        ]
         start = len(truth) + 1
         for offset, pid in enumerate(pids):
             truth[start + offset] = pid
-        conn.execute(
-            insert(borrower_records),
-            [
-                {
-                    **row,
-                    "id": start + i,
-                    "institution_id": inst,
-                    "customer_ref": f"{code}-{i}",
-                    "cin": row["cin_norm"],
-                }
-                for i, row in enumerate(rows)
-            ],
-        )
-        records = pl.DataFrame(
-            [
-                {"borrower_record_id": start + i, "institution_id": inst, **row}
-                for i, row in enumerate(rows)
-            ],
-            schema=RECORD_SCHEMA,
-        )
+        records = _register(conn, code, rows, start)
         links = resolver.link(conn, records)
         for link in links.iter_rows(named=True):
             conn.execute(
@@ -146,6 +124,34 @@ def _submit(
                 .values(person_id=link["person_id"], match_score=link["match_score"])
             )
     return links
+
+
+def _register(
+    conn: Connection, code: str, rows: list[dict[str, object]], start: int
+) -> pl.DataFrame:
+    """Register institution `code` and its borrower records (ids from `start`), not yet
+    linked; return them as the seam hands them to the resolver."""
+    inst = conn.execute(insert(institutions).values(code=code, name=code)).inserted_primary_key[0]
+    conn.execute(
+        insert(borrower_records),
+        [
+            {
+                **row,
+                "id": start + i,
+                "institution_id": inst,
+                "customer_ref": f"{code}-{i}",
+                "cin": row["cin_norm"],
+            }
+            for i, row in enumerate(rows)
+        ],
+    )
+    return pl.DataFrame(
+        [
+            {"borrower_record_id": start + i, "institution_id": inst, **row}
+            for i, row in enumerate(rows)
+        ],
+        schema=RECORD_SCHEMA,
+    )
 
 
 def _pairwise(engine: Engine, truth: dict[int, int]) -> tuple[float, float]:
@@ -318,31 +324,8 @@ def _batch_records(
 ) -> pl.DataFrame:
     """A third institution's records of `people`, registered but not yet linked."""
     with engine.begin() as conn:
-        inst = conn.execute(
-            insert(institutions).values(code="ARDI", name="ARDI")
-        ).inserted_primary_key[0]
         start = int(conn.execute(select(func.max(borrower_records.c.id))).scalar_one()) + 1
-        rows = [_record(rng, p, noisy=True) for p in people]
-        conn.execute(
-            insert(borrower_records),
-            [
-                {
-                    **row,
-                    "id": start + i,
-                    "institution_id": inst,
-                    "customer_ref": f"ARDI-{i}",
-                    "cin": row["cin_norm"],
-                }
-                for i, row in enumerate(rows)
-            ],
-        )
-    return pl.DataFrame(
-        [
-            {"borrower_record_id": start + i, "institution_id": inst, **row}
-            for i, row in enumerate(rows)
-        ],
-        schema=RECORD_SCHEMA,
-    )
+        return _register(conn, "ARDI", [_record(rng, p, noisy=True) for p in people], start)
 
 
 @pytest.mark.parametrize("slice_rows", [37, 43])  # 43: a last slice of 16 (keys' small path)
