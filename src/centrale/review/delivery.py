@@ -71,21 +71,13 @@ def send_issue(
             while batch := _batch(app, send_id, last_id):
                 for row in batch:
                     last_id = row.id
-                    if (unwritable := cannot_be_written(row.email)) is not None:
-                        with app.engine.begin() as conn:
-                            _record(conn, row, unwritable, "")
-                        failures.append((row.email, unwritable.error or ""))
-                        continue
-                    links = outbox.links(row.subscriber_id, row.email, list_code)
-                    content = render(links.unsubscribe, links.preferences, row.language)
-                    outgoing = outbox.issue_message(
-                        row.email, content, links, outbox.list_id(list_code, list_name)
+                    outcome, message_id, subject = _deliver(
+                        transport, outbox, render, row, list_code, list_name
                     )
-                    outcome = transport.send(outbox.envelope_from, row.email, outgoing.data)
                     with app.engine.begin() as conn:
                         if sent == 0 and outcome.delivered:
-                            store.set_subject(conn, send_id, content.subject)
-                        _record(conn, row, outcome, outgoing.message_id)
+                            store.set_subject(conn, send_id, subject)
+                        _record(conn, row, outcome, message_id)
                     if outcome.delivered:
                         sent += 1
                     else:
@@ -151,6 +143,25 @@ def _open(
 def _batch(app: App, send_id: int, after_id: int) -> list[Recipient]:
     with app.engine.connect() as conn:
         return store.pending_batch(conn, send_id, after_id, BATCH)
+
+
+def _deliver(
+    transport: SmtpTransport,
+    outbox: Outbox,
+    render: Renderer,
+    row: Recipient,
+    list_code: str,
+    list_name: str,
+) -> tuple[Outcome, str, str]:
+    """Send the issue to one recipient: the outcome, the message's id and its subject (both
+    empty for an address no message can carry, which is not even built)."""
+    if (unwritable := cannot_be_written(row.email)) is not None:
+        return unwritable, "", ""
+    links = outbox.links(row.subscriber_id, row.email, list_code)
+    content = render(links.unsubscribe, links.preferences, row.language)
+    outgoing = outbox.issue_message(row.email, content, links, outbox.list_id(list_code, list_name))
+    outcome = transport.send(outbox.envelope_from, row.email, outgoing.data)
+    return outcome, outgoing.message_id, content.subject
 
 
 def _record(conn: Connection, row: Recipient, outcome: Outcome, message_id: str) -> None:

@@ -80,8 +80,7 @@ def normalise_email(raw: str, *, to_mail: bool = False) -> str:
     >>> normalise_email("nadia@société.ma", to_mail=True)
     'nadia@xn--socit-esab.ma'
     """
-    checked = _checked(raw, to_mail=to_mail)
-    return (checked.ascii_email or checked.normalized).lower()
+    return _stored_form(_checked(raw, to_mail=to_mail))
 
 
 def email_forms(raw: str) -> tuple[str, ...]:
@@ -92,8 +91,11 @@ def email_forms(raw: str) -> tuple[str, ...]:
     ('nadia@xn--socit-esab.ma', 'nadia@société.ma')
     """
     checked = _checked(raw, to_mail=False)
-    forms = ((checked.ascii_email or checked.normalized).lower(), checked.normalized.lower())
-    return tuple(dict.fromkeys(forms))
+    return tuple(dict.fromkeys((_stored_form(checked), checked.normalized.lower())))
+
+
+def _stored_form(checked: ValidatedEmail) -> str:
+    return (checked.ascii_email or checked.normalized).lower()
 
 
 def _checked(raw: str, *, to_mail: bool) -> ValidatedEmail:
