@@ -10,7 +10,7 @@ from sqlalchemy import Engine, insert, inspect
 from sqlalchemy.exc import IntegrityError
 
 from centrale.store import bulk
-from centrale.store.identity_tables import identity_cin_keys, identity_features
+from centrale.store.identity_tables import identity_features, identity_keys
 from centrale.store.tables import borrower_records, institutions
 
 FRAME = pl.DataFrame(
@@ -78,7 +78,7 @@ def test_constraints_set_aside_on_postgresql_check_every_row_when_they_come_back
 
     def constraints() -> set[str]:
         found = inspect(db).get_unique_constraints("borrower_records")
-        key = inspect(db).get_pk_constraint("identity_cin_keys")
+        key = inspect(db).get_pk_constraint("identity_keys")
         return {str(c["name"]) for c in found} | ({str(key["name"])} if key["name"] else set())
 
     before = constraints()
@@ -88,7 +88,7 @@ def test_constraints_set_aside_on_postgresql_check_every_row_when_they_come_back
         assert bulk.is_empty(conn, borrower_records)
         with (
             bulk.indexes_set_aside(conn, borrower_records, unique=True),
-            bulk.indexes_set_aside(conn, identity_cin_keys, primary_key=True),
+            bulk.indexes_set_aside(conn, identity_keys, primary_key=True),
         ):
             inside = {
                 str(c["name"]) for c in inspect(conn).get_unique_constraints("borrower_records")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Engine, func, select, text
 from typer.testing import CliRunner
 
-from centrale.identity.borrowers import BorrowerSpec, stored_cin_keys
+from centrale.identity.borrowers import BorrowerSpec
 from centrale.identity.lookup import Lookup
 from centrale.identity.rekey import rekey
 from centrale.identity.resolver import make_resolver
@@ -18,18 +18,12 @@ from centrale.identity.seam import RECORD_SCHEMA
 from centrale.ingest.pipeline import submit_file
 from centrale.settings import Settings
 from centrale.store import identity_repo as repo
-from centrale.store.identity_tables import identity_cin_keys, identity_links
+from centrale.store.identity_tables import identity_links
 from centrale.store.institutions import add_institution
 from centrale.synth import generate_month_file
+from support.registry import expected_keys, stored_keys
 
 LINKED = {**RECORD_SCHEMA, "person_id": pl.Int64()}
-
-
-def keys_held(conn: Connection) -> pl.DataFrame:
-    rows = conn.execute(select(identity_cin_keys.c.key, identity_cin_keys.c.borrower_record_id))
-    return pl.DataFrame(
-        rows.all(), schema={"key": pl.String, "borrower_record_id": pl.Int64}, orient="row"
-    )
 
 
 def test_rekey_makes_stale_keys_right_and_keeps_persons(
@@ -46,12 +40,9 @@ def test_rekey_makes_stale_keys_right_and_keeps_persons(
     # What an older normaliser would have left: other name keys, lost CIN keys.
     with db.begin() as conn:
         conn.execute(
-            text(
-                "UPDATE identity_features SET ln_key = 'ancien', k_names_dob = 'ancien' "
-                "WHERE borrower_record_id <= 30"
-            )
+            text("UPDATE identity_features SET ln_key = 'ancien' WHERE borrower_record_id <= 30")
         )
-        conn.execute(text("DELETE FROM identity_cin_keys WHERE borrower_record_id <= 10"))
+        conn.execute(text("DELETE FROM identity_keys WHERE borrower_record_id <= 10"))
 
     done = rekey(db)
     assert (done.records, done.changed) == (len(persons_before), 30)
@@ -59,20 +50,18 @@ def test_rekey_makes_stale_keys_right_and_keeps_persons(
         records = repo.linked_records(conn, LINKED)
         made = BorrowerSpec().prepare(records)
         stored = repo.all_features(conn)
-        keys = keys_held(conn)
+        keys, expected = stored_keys(conn), expected_keys(conn)
         assert repo.export_links(conn).equals(persons_before)  # persons and scores kept
         links = conn.execute(select(func.count()).select_from(identity_links)).scalar()
     assert links == links_before
-    compared = ["borrower_record_id", "person_id", "ln_key", "k_names_dob", "k_last_dob"]
+    compared = ["borrower_record_id", "person_id", "cin", "ln_key", "fn_key", "birth_date"]
     assert (
         stored.sort("borrower_record_id")
         .select(compared)
         .equals(made.sort("borrower_record_id").select(compared))
     )
-    expected = stored_cin_keys(stored.select("borrower_record_id", "cin", "ln_key", "fn_key"))
-    assert keys.height == expected.height
-    assert keys.join(expected, on=["key", "borrower_record_id"], how="anti").is_empty()
-    # One-record resolution, which reads through the rebuilt indexes, finds the record.
+    assert keys.equals(expected)
+    # One-record resolution, which reads through the rebuilt keys, finds the record.
     found = Lookup(db).resolve(
         record["cin_norm"], (record["last_name"], record["first_name"]), record["birth_date"]
     )

@@ -349,7 +349,7 @@ def test_a_large_batch_links_through_one_pass_as_through_the_indexes(
     through_pass, through_indexes = answers
     assert through_pass.equals(through_indexes)
     with engine.connect() as conn:
-        known = conn.execute(select(borrower_records.c.person_id.distinct())).scalars().all()
+        known = conn.execute(select(borrower_records.c.person_id).distinct()).scalars().all()
     joined = through_pass["person_id"].is_in([p for p in known if p is not None]).sum()
     assert joined > 150  # the batch's people were in the registry: it found them
 

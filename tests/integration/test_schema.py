@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import polars as pl
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 import centrale.store.identity_tables
 import centrale.store.review_tables
 import centrale.store.subscriber_tables
 import centrale.store.tables  # noqa: F401  (each module registers its tables)
 from centrale.store.db import alembic_config, upgrade
+from centrale.store.identity_keys import record_keys
 from centrale.store.metadata import metadata
+from support.registry import stored_keys
 
 
 def test_migrated_database_matches_the_declared_tables(db: Engine) -> None:
@@ -44,3 +47,54 @@ def test_0012_fills_each_snapshot_with_its_contract_s_principal(db: Engine) -> N
     upgrade(db)
     with db.connect() as conn:
         assert conn.execute(text("SELECT amount FROM snapshots")).scalar_one() == 12000
+
+
+def test_0013_keeps_every_stored_key_as_its_hash_and_coming_back_asks_for_a_rekey(
+    db: Engine,
+) -> None:
+    """The keys a record was stored with before 0013 (key columns, CIN keys' table) are
+    the hashes it holds after; a downgrade brings the tables back and marks the features
+    as older, so that `persons rekey` writes the keys again."""
+    config = alembic_config(db)
+    command.downgrade(config, "0012")
+    keys = {
+        "cin": "BK123456",
+        "phone": "0612345678",
+        "k_names_dob": "amrani+mhmd|1980|3|4",
+        "k_names_md": "amrani+mhmd|3-4",
+        "k_last_dob": "amrani|1980-03-04|m",
+        "k_first_dob": None,
+    }
+    cin_keys = ["BK123456|am", "BK12345|am"]
+    with db.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO identity_features (borrower_record_id, person_id, cin, phone, "
+                "k_names_dob, k_names_md, k_last_dob, k_first_dob) VALUES (7, 1, :cin, :phone, "
+                ":k_names_dob, :k_names_md, :k_last_dob, :k_first_dob)"
+            ),
+            keys,
+        )
+        for key in cin_keys:
+            conn.execute(
+                text("INSERT INTO identity_cin_keys (key, borrower_record_id) VALUES (:k, 7)"),
+                {"k": key},
+            )
+    upgrade(db)
+    made = record_keys(
+        pl.DataFrame(
+            {"borrower_record_id": [7], **{k: [v] for k, v in keys.items()}, "k_cin": [cin_keys]}
+        )
+    )
+    with db.connect() as conn:
+        assert stored_keys(conn).equals(made)
+        assert made.height == 7  # five key columns with a value, two CIN keys
+        columns = {c["name"] for c in inspect(conn).get_columns("identity_features")}
+    assert not columns & (set(keys) - {"cin", "phone"})  # the name keys are made again
+
+    command.downgrade(config, "0012")
+    with db.connect() as conn:
+        version = conn.execute(text("SELECT features_version FROM identity_state")).scalar_one()
+        assert conn.execute(text("SELECT COUNT(*) FROM identity_cin_keys")).scalar_one() == 0
+    assert version == 1
+    upgrade(db)

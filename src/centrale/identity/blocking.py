@@ -124,7 +124,7 @@ def sharing_a_key(frame: pl.DataFrame, wanted: dict[str, pl.Series]) -> pl.DataF
     keep = pl.Series(values=[], dtype=pl.UInt32)
     for key, hashes in wanted.items():
         rows = _hashed_rows(frame, key)
-        keep = keep.append(rows.filter(pl.col(key).is_in(hashes)).get_column("row"))
+        keep = keep.append(rows.filter(pl.col(key).is_in(hashes.implode())).get_column("row"))
     return frame[keep.unique().sort()]
 
 

@@ -99,24 +99,6 @@ def cin_keys(cin: pl.Expr, tag: pl.Expr) -> pl.Expr:
     )
 
 
-def stored_cin_keys(sources: pl.DataFrame) -> pl.DataFrame:
-    """The CIN keys (key, borrower_record_id) of records whose stored features are `sources`
-    (`identity_repo.CIN_KEY_SOURCES`), as they were written with them.
-
-    >>> sources = pl.DataFrame({"borrower_record_id": [7], "cin": ["AB123"],
-    ...                         "ln_key": ["bnn"], "fn_key": ["mhmd"]})
-    >>> sorted(stored_cin_keys(sources)["key"].to_list())
-    ['AB123|bm', 'AB12|bm', 'AB13|bm', 'AB23|bm']
-    """
-    keys = cin_keys(pl.col("cin"), initials(pl.col("ln_key"), pl.col("fn_key")))
-    return (
-        sources.select(key=keys, borrower_record_id="borrower_record_id")
-        .explode("key")
-        .drop_nulls()
-        .unique()
-    )
-
-
 #: Between the keys of one record while they are built; never in a CIN or a name key.
 _KEY_SEPARATOR = "\x1f"
 

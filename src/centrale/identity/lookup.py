@@ -1,8 +1,8 @@
 """One-record resolution for inquiries, with the batch's model and comparisons.
 
 `Lookup.resolve` prepares the inquiry's identity as the batch prepares a record, finds
-candidates through the indexes of `identity_features` and `identity_cin_keys` (one
-statement: CIN and its one-slip neighbours, phone, names with birth date), scores them with
+candidates through the hashed keys of `identity_keys` (one statement: CIN and its
+one-slip neighbours, phone, names with birth date), scores them with
 the stored model, and returns the candidate persons, best first, with the fields that differ.
 """
 
@@ -75,10 +75,8 @@ class Lookup:
         if self.model is None:
             return []
         query = self._features(cin_norm, names, birth_date, phone, names_ar)
-        first = query.row(0, named=True)
-        keys = {c: first[c] for c in repo.KEY_COLUMNS if first[c] is not None}
         with self.engine.connect() as conn:
-            rows = repo.features_for_one(conn, keys, first["k_cin"])
+            rows = repo.features_for_one(conn, query)
         if not rows:
             return []
         for row in rows:

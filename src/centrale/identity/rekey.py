@@ -23,7 +23,8 @@ from centrale.store import identity_repo as repo
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-#: What a record's features are compared on, to tell which ones the new versions changed.
+#: What a record's features are compared on, to tell which ones the new versions changed
+#: (its name keys are made of these).
 _COMPARED = (
     "cin",
     "phone",
@@ -35,10 +36,6 @@ _COMPARED = (
     "fn_ar",
     "ln_ark",
     "fn_ark",
-    "k_names_dob",
-    "k_names_md",
-    "k_last_dob",
-    "k_first_dob",
 )
 
 

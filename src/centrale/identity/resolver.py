@@ -23,7 +23,6 @@ from centrale.identity.blocking import key_hashes, sharing_a_key
 from centrale.identity.borrowers import (
     FEATURES_VERSION,
     BorrowerSpec,
-    stored_cin_keys,
     with_keys,
 )
 from centrale.identity.decide import Decision, decide
@@ -71,8 +70,7 @@ class ModelResolver:
         registry_size = repo.count_features(conn)
         if registry_size:  # an empty registry has no earlier links to forget
             ids = records["borrower_record_id"].to_list()
-            held_keys = stored_cin_keys(repo.cin_key_sources(conn, ids))
-            repo.forget_records(conn, ids, held_keys)
+            repo.forget_records(conn, ids, with_keys(repo.key_sources(conn, ids)))
             registry_size = repo.count_features(conn)
         new = self.spec.prepare(records)
         if registry_size == 0:  # the first features: the registry's are of this version
@@ -139,9 +137,7 @@ class ModelResolver:
         """A batch small beside the registry: its candidates looked up through the indexes."""
         if registry_size == 0:
             return _no_features()
-        keys = {column: new[column].drop_nulls().unique().to_list() for column in repo.KEY_COLUMNS}
-        cin_keys = new["k_cin"].explode().drop_nulls().unique().to_list()
-        return with_keys(repo.features_by_keys(conn, keys, cin_keys))
+        return with_keys(repo.features_sharing_keys(conn, new))
 
     def _write(
         self,

@@ -1,8 +1,8 @@
-"""The identity package's SQL: features, CIN keys, links, changes and models.
+"""The identity package's SQL: features, keys, links, changes and models.
 
-Candidates for one record (or a small batch) come through the indexes of
-`identity_features` and `identity_cin_keys` in one statement; a large batch reads every
-feature row at once (a set-based read, cheaper than millions of index probes).
+Candidates for one record (or a small batch) come through the hashed keys of
+`identity_keys` in one statement; a large batch reads the features in one pass (a
+set-based read, cheaper than millions of index probes).
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from centrale.store.bulk import (
     read_columns,
     read_frame,
 )
+from centrale.store.identity_keys import KEY_SCHEMA, record_keys
 from centrale.store.identity_tables import (
     identity_changes,
-    identity_cin_keys,
     identity_features,
+    identity_keys,
     identity_links,
     identity_models,
     identity_state,
@@ -50,9 +51,7 @@ FEATURE_SCHEMA: dict[str, pl.DataType] = {
     "birth_date": pl.Date(),
     "gender": pl.String(),
     "region": pl.Int16(),
-    **{c: pl.String() for c in ("k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")},
 }
-KEY_COLUMNS = ("cin", "phone", "k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")
 _CHUNK = 500
 
 
@@ -81,82 +80,55 @@ def feature_slices(conn: Connection, rows: int) -> Iterator[pl.DataFrame]:
         last = part["borrower_record_id"][-1]
 
 
-def features_by_keys(
-    conn: Connection, keys: Mapping[str, Sequence[str]], cin_keys: Sequence[str]
-) -> pl.DataFrame:
-    """Feature rows sharing any of `keys` (column -> values) or a CIN deletion key.
+def features_sharing_keys(conn: Connection, features: pl.DataFrame) -> pl.DataFrame:
+    """Feature rows sharing a key with any of `features` (its key columns and `k_cin`).
 
-    The probe values go into a temporary table once, and one statement joins them to the
-    indexed columns: the planner probes the indexes for a small batch and hashes for a large
-    one, instead of an OR of IN lists per chunk (which PostgreSQL answered by scanning).
+    The probe hashes go into a temporary table once, and one statement joins them to the
+    keys' index: the planner probes it for a small batch and hashes for a large one.
     """
-    probes = [
-        pl.DataFrame({"kind": column, "value": list(values)}, schema=_PROBE_SCHEMA)
-        for column, values in keys.items()
-        if column in KEY_COLUMNS and values
-    ]
-    if cin_keys:
-        probes.append(
-            pl.DataFrame({"kind": "k_cin", "value": list(cin_keys)}, schema=_PROBE_SCHEMA)
-        )
-    if not probes:
+    probes = record_keys(features).select("key_hash").unique()
+    if probes.is_empty():
         return pl.DataFrame(schema=FEATURE_SCHEMA)
-    create_temp_table(conn, "probe_keys", _PROBE_SCHEMA)
-    insert_frame(conn, "probe_keys", pl.concat(probes))
+    create_temp_table(conn, "probe_keys", {"key_hash": pl.Int64()})
+    insert_frame(conn, "probe_keys", probes)
     if is_postgres(conn):
         conn.execute(text("ANALYZE probe_keys"))
-    matches = [
-        f"SELECT f.borrower_record_id FROM identity_features f JOIN probe_keys p "
-        f"ON p.kind = '{column}' AND f.{column} = p.value"
-        for column in KEY_COLUMNS
-        if column in keys
-    ]
-    matches.append(
-        "SELECT k.borrower_record_id FROM identity_cin_keys k JOIN probe_keys p "
-        "ON p.kind = 'k_cin' AND k.key = p.value"
-    )
     columns = ", ".join(FEATURE_SCHEMA)
     frame = read_columns(
         conn,
         f"SELECT {columns} FROM identity_features WHERE borrower_record_id IN "
-        f"({' UNION '.join(matches)})",
+        "(SELECT k.borrower_record_id FROM identity_keys k "
+        "JOIN probe_keys p ON k.key_hash = p.key_hash)",
         FEATURE_SCHEMA,
     )
     conn.execute(text("DROP TABLE probe_keys"))
     return frame
 
 
-#: Records whose CIN keys are written at once.
+#: Records whose keys are hashed and written at once.
 _KEY_SLICE = 200_000
-
-_PROBE_SCHEMA: dict[str, pl.DataType] = {"kind": pl.String(), "value": pl.String()}
 
 
 @lru_cache(maxsize=64)
-def _one_record_sql(columns: tuple[str, ...], cin_keys: int) -> TextClause:
+def _one_record_sql(keys: int) -> TextClause:
     names = ", ".join(FEATURE_SCHEMA)
-    conditions = [f"{column} = :{column}" for column in columns]
-    if cin_keys:
-        marks = ", ".join(f":k{i}" for i in range(cin_keys))
-        conditions.append(
-            "borrower_record_id IN (SELECT borrower_record_id FROM identity_cin_keys "
-            f"WHERE key IN ({marks}))"
-        )
-    return text(f"SELECT {names} FROM identity_features WHERE {' OR '.join(conditions)}")
+    marks = ", ".join(f":h{i}" for i in range(keys))
+    return text(
+        f"SELECT {names} FROM identity_features WHERE borrower_record_id IN "
+        f"(SELECT borrower_record_id FROM identity_keys WHERE key_hash IN ({marks}))"
+    )
 
 
-def features_for_one(
-    conn: Connection, keys: Mapping[str, str], cin_keys: Sequence[str]
-) -> list[dict[str, Any]]:
-    """Feature rows (as dicts, birth dates as dates) sharing a key with one identity: the
-    inquiry path, where a statement built once per shape saves more than the query costs.
+def features_for_one(conn: Connection, identity: pl.DataFrame) -> list[dict[str, Any]]:
+    """Feature rows (as dicts, birth dates as dates) sharing a key with one identity (a
+    frame of one prepared record): the inquiry path, where a statement built once per
+    number of keys saves more than the query costs.
     """
-    columns = tuple(sorted(keys))
-    if not columns and not cin_keys:
+    hashes = record_keys(identity)["key_hash"].to_list()
+    if not hashes:
         return []
-    params: dict[str, Any] = dict(keys)
-    params.update({f"k{i}": key for i, key in enumerate(cin_keys)})
-    rows = conn.execute(_one_record_sql(columns, len(cin_keys)), params).mappings().all()
+    params = {f"h{i}": value for i, value in enumerate(hashes)}
+    rows = conn.execute(_one_record_sql(len(hashes)), params).mappings().all()
     out = []
     for row in rows:
         record = dict(row)
@@ -181,10 +153,10 @@ def linked_records(conn: Connection, fields: Mapping[str, pl.DataType]) -> pl.Da
 
 
 def replace_features(conn: Connection, features: pl.DataFrame) -> None:
-    """Every record's features and CIN keys written again (`write_features`' input): the old
+    """Every record's features and keys written again (`write_features`' input): the old
     rows go, the new ones come in with the indexes set aside and built once after. On
     PostgreSQL the tables are locked until the transaction ends: inquiries wait for it."""
-    conn.execute(text("DELETE FROM identity_cin_keys"))
+    conn.execute(text("DELETE FROM identity_keys"))
     conn.execute(text("DELETE FROM identity_features"))
     with identity_writes(conn, registry_size=0, adding=len(features)) as out:
         write_features(out, features)
@@ -209,41 +181,39 @@ def count_features(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(identity_features)).scalar_one())
 
 
-#: What a record's CIN keys are made of, as `identity_features` keeps it.
-CIN_KEY_SOURCES: dict[str, pl.DataType] = {
-    "borrower_record_id": pl.Int64(),
-    "cin": pl.String(),
-    "ln_key": pl.String(),
-    "fn_key": pl.String(),
-}
+#: What a record's keys are made of (`centrale.identity.borrowers.with_keys`), as
+#: `identity_features` keeps it.
+KEY_SOURCES: dict[str, pl.DataType] = {
+    c: FEATURE_SCHEMA[c] for c in ("borrower_record_id", "cin", "phone", "ln_key", "fn_key")
+} | {"birth_date": pl.Date()}
 
 
-def cin_key_sources(conn: Connection, record_ids: Sequence[int]) -> pl.DataFrame:
-    """The stored fields (`CIN_KEY_SOURCES`) the records' CIN keys were made of, so that
-    the keys can be made again and deleted by their primary key."""
+def key_sources(conn: Connection, record_ids: Sequence[int]) -> pl.DataFrame:
+    """The stored fields (`KEY_SOURCES`) the records' keys were made of, so that the keys
+    can be made again and deleted by their primary key."""
     if not record_ids:
-        return pl.DataFrame(schema=CIN_KEY_SOURCES)
+        return pl.DataFrame(schema=KEY_SOURCES)
     id_table(conn, "key_source_ids", record_ids)
-    columns = ", ".join(f"f.{c}" for c in CIN_KEY_SOURCES)
+    columns = ", ".join(f"f.{c}" for c in KEY_SOURCES)
     frame = read_columns(
         conn,
         f"SELECT {columns} FROM identity_features f "
         "JOIN key_source_ids k ON k.id = f.borrower_record_id",
-        CIN_KEY_SOURCES,
+        KEY_SOURCES,
     )
     conn.execute(text("DROP TABLE key_source_ids"))
     return frame
 
 
 def forget_records(
-    conn: Connection, record_ids: Sequence[int], cin_keys: pl.DataFrame | None = None
+    conn: Connection, record_ids: Sequence[int], held: pl.DataFrame | None = None
 ) -> None:
     """Drop the identity rows of records about to be linked again: one statement per table.
 
-    `cin_keys` (key, borrower_record_id) are the records' CIN keys, deleted through the
-    table's primary key. Without them the keys are found by `borrower_record_id`, which no
-    index leads to: a scan of every key of the registry, kept for the rare records a
-    corrected month drops.
+    `held` are the records' keys as they were stored (their key columns and `k_cin`), whose
+    hashes are deleted through the keys' primary key. Without them the keys are found by
+    `borrower_record_id`, which no index leads to: a scan of every key of the registry, kept
+    for the rare records a corrected month drops.
     """
     if not record_ids:
         return
@@ -252,23 +222,21 @@ def forget_records(
         conn.execute(
             text(f"DELETE FROM {table} WHERE borrower_record_id IN (SELECT id FROM forget_ids)")
         )
-    if cin_keys is None:
+    if held is None:
         conn.execute(
             text(
-                "DELETE FROM identity_cin_keys "
-                "WHERE borrower_record_id IN (SELECT id FROM forget_ids)"
+                "DELETE FROM identity_keys WHERE borrower_record_id IN (SELECT id FROM forget_ids)"
             )
         )
-    elif not cin_keys.is_empty():
-        schema = {"key": pl.String(), "borrower_record_id": pl.Int64()}
-        create_temp_table(conn, "forget_keys", schema)
-        insert_frame(conn, "forget_keys", cin_keys.select(list(schema)))
+    elif not held.is_empty():
+        create_temp_table(conn, "forget_keys", KEY_SCHEMA)
+        insert_frame(conn, "forget_keys", record_keys(held))
         if is_postgres(conn):
             conn.execute(text("ANALYZE forget_keys"))
         conn.execute(
             text(
-                "DELETE FROM identity_cin_keys WHERE (key, borrower_record_id) IN "
-                "(SELECT key, borrower_record_id FROM forget_keys)"
+                "DELETE FROM identity_keys WHERE (key_hash, borrower_record_id) IN "
+                "(SELECT key_hash, borrower_record_id FROM forget_keys)"
             )
         )
         conn.execute(text("DROP TABLE forget_keys"))
@@ -299,7 +267,7 @@ def new_persons(
 
 @contextmanager
 def identity_writes(conn: Connection, registry_size: int, adding: int) -> Iterator[Appender]:
-    """The block in which a batch's persons, features, CIN keys and links are appended (to
+    """The block in which a batch's persons, features, keys and links are appended (to
     a registry that held `registry_size` feature rows, `adding` more)."""
     # The first load builds the feature indexes afresh rather than row by row: nothing can
     # be reading an empty registry, so the lock that dropping them takes on PostgreSQL
@@ -308,7 +276,7 @@ def identity_writes(conn: Connection, registry_size: int, adding: int) -> Iterat
     first = registry_size == 0
     with (
         indexes_set_aside(conn, identity_features, when=first),
-        indexes_set_aside(conn, identity_cin_keys, when=first, primary_key=True),
+        indexes_set_aside(conn, identity_keys, when=first, primary_key=True),
         indexes_set_aside(conn, persons, when=first),
         appending(conn) as out,
     ):
@@ -316,29 +284,24 @@ def identity_writes(conn: Connection, registry_size: int, adding: int) -> Iterat
     if is_postgres(conn) and adding > registry_size // 4:
         # Autovacuum analyses a grown table only later: until then the planner sees a
         # registry as empty as it was and scans it whole for a few hundred probe keys.
-        for table in ("identity_features", "identity_cin_keys"):
+        for table in ("identity_features", "identity_keys"):
             conn.execute(text(f"ANALYZE {table}"))
 
 
 def write_features(out: Appender, features: pl.DataFrame) -> None:
-    """Append feature rows (`FEATURE_SCHEMA`, and `k_cin`: each record's list of CIN keys)."""
-    # In key order, each index grows at its end instead of at random pages.
+    """Append feature rows (`FEATURE_SCHEMA`) and the hashes of their keys (the key
+    columns, and `k_cin`: each record's list of CIN keys)."""
     rows = features.select(list(FEATURE_SCHEMA))
     # A load's new records come in id order: no sorted copy of a million rows then.
     if not rows.get_column("borrower_record_id").is_sorted():
         rows = rows.sort("borrower_record_id")
     out.append("identity_features", rows)
-    # A record has about seven CIN keys: a slice of records at a time keeps a million
-    # records' keys (and their sorted copy) from being held at once.
-    for part in features.select("borrower_record_id", "k_cin").iter_slices(_KEY_SLICE):
-        keys = (
-            part.select(key="k_cin", borrower_record_id="borrower_record_id")
-            .explode("key")
-            .drop_nulls()
-            .unique()
-            .sort("key")
-        )
-        out.append("identity_cin_keys", keys)
+    # A record has about thirteen keys: a slice of records at a time keeps a million
+    # records' key texts from being held at once; only their hashes are, and in one sorted
+    # run they reach the clustered index in its order.
+    keys = [record_keys(part) for part in features.iter_slices(_KEY_SLICE)]
+    if keys:
+        out.append("identity_keys", pl.concat(keys).sort("key_hash", "borrower_record_id"))
 
 
 def write_links(out: Appender, links: pl.DataFrame) -> None:

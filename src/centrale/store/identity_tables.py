@@ -1,15 +1,17 @@
 """Tables of identity resolution (owned by the identity package).
 
-- `identity_features`: each linked borrower record's normalised identity and blocking keys,
-  indexed: one-record resolution finds candidates through these indexes, never a scan.
-- `identity_cin_keys`: each record's CIN deletion keys (one typing slip apart share one).
+- `identity_features`: each linked borrower record's normalised identity (its blocking keys
+  are made from it again when it is read: `centrale.identity.borrowers.with_keys`).
+- `identity_keys`: the 64-bit hash of every key each record is found by (CIN, phone, names
+  with birth date, CIN deletion keys), in one clustered index: one-record resolution finds
+  candidates through it, never a scan (`centrale.store.identity_keys`).
 - `identity_links`: why each record belongs to its person: the record it matched, the
   match probability and weight, and each field's comparison level.
 - `identity_changes`: the audit of decisions on persons: conflicts flagged by the model (a
   record that would join two persons), splits and joins made by analysts.
 - `identity_models`: trained models (m, u, priors as JSON), the newest in use.
 
-The bulk tables (features, CIN keys, links) carry no foreign keys: the resolver writes them
+The bulk tables (features, keys, links) carry no foreign keys: the resolver writes them
 in the load's transaction from records and persons it has just read or created, and a check
 per row would cost more than the rest of the write (migration 0005).
 """
@@ -39,8 +41,8 @@ identity_features = Table(
     metadata,
     Column("borrower_record_id", _ID, primary_key=True),
     Column("person_id", BigInteger, nullable=False, index=True),
-    Column("cin", String(32), index=True),
-    Column("phone", String(16), index=True),
+    Column("cin", String(32)),
+    Column("phone", String(16)),
     Column("ln", String(120)),
     Column("fn", String(120)),
     Column("ln_key", String(120)),
@@ -52,18 +54,15 @@ identity_features = Table(
     Column("birth_date", Date),
     Column("gender", String(1)),
     Column("region", SmallInteger),
-    Column("k_names_dob", String(260), index=True),
-    Column("k_names_md", String(260), index=True),
-    Column("k_last_dob", String(140), index=True),
-    Column("k_first_dob", String(140), index=True),
 )
 
-identity_cin_keys = Table(
-    "identity_cin_keys",
+identity_keys = Table(
+    "identity_keys",
     metadata,
-    Column("key", String(32), primary_key=True),
-    Column("borrower_record_id", _ID, primary_key=True),
-    # Kept once, in key order, on SQLite (migration 0008).
+    # `centrale.store.identity_keys.key_hash` of each key the record is found by.
+    Column("key_hash", BigInteger, primary_key=True, autoincrement=False),
+    Column("borrower_record_id", _ID, primary_key=True, autoincrement=False),
+    # Kept once, in hash order, on SQLite: the table is its primary key.
     sqlite_with_rowid=False,
 )
 

@@ -1,0 +1,74 @@
+"""The keys a linked record is found by, kept as 64-bit hashes (`identity_keys`).
+
+A record is found by its CIN, its phone, four name-and-birth-date keys and about seven CIN
+deletion keys (one typing slip apart share one). Kept as text, they were six indexes of
+`identity_features` and a table of their own: about fourteen index entries per record,
+of 20 to 60 bytes each, written into trees that no longer fit the page cache once the
+registry holds a few million records. Kept as hashes, they are one clustered table of
+16-byte rows (migration 0013).
+
+The hash is xxHash64 (polars-hash) of `kind`, a unit separator and the key: stable across
+library versions, which Polars' own `hash` does not promise, so the stored keys stay those
+the code computes. Two keys of a kind that hash alike bring one more candidate, which the
+comparisons score as the stranger it is; among a registry's hundred million keys the odds
+of any such pair are below one in a thousand.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import polars_hash as plh
+
+#: The columns of features that are keys, one value per record, and the list column of
+#: each record's CIN deletion keys.
+KEY_COLUMNS = ("cin", "phone", "k_names_dob", "k_names_md", "k_last_dob", "k_first_dob")
+CIN_KEYS = "k_cin"
+
+KEY_SCHEMA: dict[str, pl.DataType] = {"key_hash": pl.Int64(), "borrower_record_id": pl.Int64()}
+
+_ID = "borrower_record_id"
+
+#: Between a key's kind and its text: in neither.
+_SEPARATOR = "\x1f"
+
+
+def key_hash(kind: str, key: pl.Expr) -> pl.Expr:
+    """The stored hash of a key of `kind` (a key column's name, or `k_cin`); null for null.
+
+    The registry holds these values: one that changes (a new polars-hash computing another
+    xxHash64) would lose every stored key, so the doctest pins one.
+
+    >>> pl.select(key_hash("cin", pl.lit("BK123456"))).item()
+    8889130120499131634
+    """
+    hashed = plh.concat_str(pl.lit(kind + _SEPARATOR), key).nchash.xxhash64()
+    return hashed.reinterpret(signed=True)
+
+
+def record_keys(features: pl.DataFrame) -> pl.DataFrame:
+    """(`key_hash`, `borrower_record_id`) of every key of `features` (its `KEY_COLUMNS`
+    present, and `k_cin` when present: a list of keys per record, or one), each pair once,
+    in hash order: a clustered index then grows in runs instead of at random pages.
+
+    >>> frame = pl.DataFrame({"borrower_record_id": [1, 2], "cin": ["AB1", None],
+    ...                       "phone": ["0600", "0600"]})
+    >>> keys = record_keys(frame)
+    >>> keys.height, keys["borrower_record_id"].sort().to_list()
+    (3, [1, 1, 2])
+    """
+    parts = [
+        features.select(key_hash=key_hash(column, pl.col(column)), borrower_record_id=_ID)
+        for column in KEY_COLUMNS
+        if column in features.columns
+    ]
+    if CIN_KEYS in features.columns:
+        exploded = features.select(_ID, CIN_KEYS)
+        if isinstance(features.schema[CIN_KEYS], pl.List):  # else one key per row already
+            exploded = exploded.explode(CIN_KEYS)
+        parts.append(
+            exploded.select(key_hash=key_hash(CIN_KEYS, pl.col(CIN_KEYS)), borrower_record_id=_ID)
+        )
+    if not parts:
+        return pl.DataFrame(schema=KEY_SCHEMA)
+    keys = pl.concat(parts).drop_nulls("key_hash").unique()
+    return keys.sort("key_hash", "borrower_record_id").cast(KEY_SCHEMA)  # type: ignore[arg-type]
