@@ -48,11 +48,11 @@ def test_ingestion_links_with_the_model(db: Engine, settings: Settings, tmp_path
     assert hits / pairs(true) >= 0.95  # recall
 
 
-def test_a_first_load_rebuilds_the_feature_indexes_and_a_later_one_keeps_them(
+def test_a_first_load_rebuilds_the_keys_index_and_a_later_one_keeps_it(
     db: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only the load into an empty registry sets the feature indexes aside (and builds them
-    again); a later load writes through them. Either way every index is there afterwards, and
+    """Only the load into an empty registry sets the keys' index aside (and builds it again);
+    a later load writes through it. Either way every index is there afterwards, and
     one-record resolution, which reads only through them, finds the records."""
     from centrale.identity.lookup import Lookup
     from centrale.store import bulk

@@ -76,7 +76,7 @@ class Lookup:
             return []
         query = self._features(cin_norm, names, birth_date, phone, names_ar)
         with self.engine.connect() as conn:
-            rows = repo.features_for_one(conn, query)
+            rows = repo.features_for_one(conn, query.row(0, named=True))
         if not rows:
             return []
         for row in rows:

@@ -134,7 +134,7 @@ class ModelResolver:
         return None if grown or (few and more) else (model_id, model)
 
     def _candidates(self, conn: Connection, new: pl.DataFrame, registry_size: int) -> pl.DataFrame:
-        """A batch small beside the registry: its candidates looked up through the indexes."""
+        """A batch small beside the registry: its candidates looked up through the keys' index."""
         if registry_size == 0:
             return _no_features()
         return with_keys(repo.features_sharing_keys(conn, new))

@@ -16,8 +16,12 @@ of any such pair are below one in a thousand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 import polars_hash as plh
+import xxhash
 
 #: The columns of features that are keys, one value per record, and the list column of
 #: each record's CIN deletion keys.
@@ -72,3 +76,22 @@ def record_keys(features: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=KEY_SCHEMA)
     keys = pl.concat(parts).drop_nulls("key_hash").unique()
     return keys.sort("key_hash", "borrower_record_id").cast(KEY_SCHEMA)  # type: ignore[arg-type]
+
+
+def one_record_keys(record: Mapping[str, Any]) -> list[int]:
+    """The distinct hashes of one record's keys (its key columns and `k_cin`, as a dict):
+    `record_keys` for an inquiry, in plain Python with the `xxhash` library (the same
+    xxHash64, seed 0; a test holds the two equal). Polars costs 4 ms per call on one row,
+    this a few microseconds.
+
+    >>> one_record_keys({"cin": "BK123456"})
+    [8889130120499131634]
+    """
+    texts = [f"{c}{_SEPARATOR}{record[c]}" for c in KEY_COLUMNS if record.get(c) is not None]
+    texts += [f"{CIN_KEYS}{_SEPARATOR}{key}" for key in record.get(CIN_KEYS) or () if key]
+    return list(dict.fromkeys(_signed(xxhash.xxh64_intdigest(t.encode())) for t in texts))
+
+
+def _signed(value: int) -> int:
+    """An unsigned 64-bit value as the signed one `reinterpret` makes (a BIGINT holds it)."""
+    return value - (1 << 64) if value >= 1 << 63 else value
