@@ -20,7 +20,7 @@ cins = st.one_of(
         st.text("0123456789", min_size=4, max_size=8),
     ),
 )
-names = st.sampled_from(["Mohamed", "El Amrani", "Fatima Zahra", "Ben Ali", "Khadija"])
+names = st.sampled_from(["Mohamed", "El Amrani", "Fatima Zahra", "Ben Ali", "محمد", None])
 dates = st.one_of(st.none(), st.dates(date(1940, 1, 1), date(2008, 12, 31)))
 phones = st.one_of(st.none(), st.text("0123456789", min_size=10, max_size=10))
 

@@ -223,17 +223,20 @@ def _with_keys_small(frame: pl.DataFrame) -> pl.DataFrame:
     for row in rows:
         born, ln, fn, cin = row["birth_date"], row["ln_key"], row["fn_key"], row["cin"]
         year, month, day = (born.year, born.month, born.day) if born else (None, None, None)
-        names = None if ln is None or fn is None else f"{min(ln, fn)}+{max(ln, fn)}"
+        # As Polars' min_horizontal and max_horizontal, which skip a null: a record with one
+        # name key is keyed by it twice.
+        names = _either_order(ln, fn, "+")
+        tag = _either_order(None if ln is None else ln[:1], None if fn is None else fn[:1], "")
         low_high = (min(born.month, born.day), max(born.month, born.day)) if born else (None, None)
         row.update(
             year=year,
             month=month,
             day=day,
-            k_cin=[] if cin is None or names is None else _cin_keys_small(cin, ln, fn),
+            k_cin=[] if cin is None or tag is None else _cin_keys_small(cin, tag),
             k_names_dob=_key(names, year, *low_high),
             k_names_md=_key(names, f"{month}-{day}" if born else None),
-            k_last_dob=_key(ln, born, fn[:1] if fn else None),
-            k_first_dob=_key(fn, born, ln[:1] if ln else None),
+            k_last_dob=_key(ln, born, None if fn is None else fn[:1]),
+            k_first_dob=_key(fn, born, None if ln is None else ln[:1]),
         )
     schema: dict[str, pl.DataType] = dict(frame.schema)
     schema.update(year=pl.Int32(), month=pl.Int32(), day=pl.Int32(), k_cin=pl.List(pl.String))
@@ -243,8 +246,13 @@ def _with_keys_small(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema)
 
 
-def _cin_keys_small(cin: str, ln: str, fn: str) -> list[str]:
-    tag = "".join(sorted((ln[:1], fn[:1])))
+def _either_order(a: str | None, b: str | None, separator: str) -> str | None:
+    """`min+max` of the values that are not None (one value: itself twice), else None."""
+    present = [value for value in (a, b) if value is not None]
+    return f"{min(present)}{separator}{max(present)}" if present else None
+
+
+def _cin_keys_small(cin: str, tag: str) -> list[str]:
     prefix = re.match(r"^[A-Z]*", cin)
     head = prefix.group(0) if prefix else ""
     serial = cin[len(head) :]

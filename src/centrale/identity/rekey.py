@@ -1,7 +1,8 @@
 """Making every record's identity features and blocking keys again, from the records.
 
-The features (normalised names, their keys, the CIN's slip keys) are computed once, when a
-record is linked, and kept. A new version of a normaliser (`centrale.domain.names`, `.cin`,
+The features (normalised names, CIN, phone) are computed once, when a record is linked,
+and kept, with the hashes of the keys made of them (names with birth date, the CIN's slip
+keys). A new version of a normaliser (`centrale.domain.names`, `.cin`,
 `.phone`) changes what it computes, but not what was kept: records linked before are then
 found by the old keys while inquiries probe with the new ones, and some matches are missed.
 `centrale persons rekey` computes them all again, in one transaction; persons and links

@@ -88,7 +88,9 @@ def one_record_keys(record: Mapping[str, Any]) -> list[int]:
     [8889130120499131634]
     """
     texts = [f"{c}{_SEPARATOR}{record[c]}" for c in KEY_COLUMNS if record.get(c) is not None]
-    texts += [f"{CIN_KEYS}{_SEPARATOR}{key}" for key in record.get(CIN_KEYS) or () if key]
+    texts += [
+        f"{CIN_KEYS}{_SEPARATOR}{key}" for key in record.get(CIN_KEYS) or () if key is not None
+    ]
     return list(dict.fromkeys(_signed(xxhash.xxh64_intdigest(t.encode())) for t in texts))
 
 

@@ -107,7 +107,7 @@ def features_sharing_keys(conn: Connection, features: pl.DataFrame) -> pl.DataFr
 
 #: Records whose keys are hashed and written at once: a load's peak was in writing them
 #: with 200,000 (1,998 MiB for 1M new records on SQLite); with 50,000 it is elsewhere
-#: (1,788 MiB), and the write as fast.
+#: (1,763 MiB in the benchmark), and the write as fast.
 _KEY_SLICE = 50_000
 
 
@@ -212,8 +212,9 @@ def forget_records(
 ) -> None:
     """Drop the identity rows of records about to be linked again: one statement per table.
 
-    `held` are the records' keys as they were stored (their key columns and `k_cin`), whose
-    hashes are deleted through the keys' primary key. Without them the keys are found by
+    `held` are the records' keys, made again from their stored features (key columns and
+    `k_cin`: `with_keys` of `key_sources`), whose hashes are deleted through the keys'
+    primary key. Without them the keys are found by
     `borrower_record_id`, which no index leads to: a scan of every key of the registry, kept
     for the rare records a corrected month drops.
     """
