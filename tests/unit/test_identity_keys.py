@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from centrale.identity.borrowers import BorrowerSpec
-from centrale.identity.seam import RECORD_SCHEMA
 from centrale.store.identity_keys import key_hash, one_record_keys, record_keys
-
-cins = st.one_of(
-    st.none(),
-    st.builds(
-        lambda p, s: p + s,
-        st.sampled_from(["A", "BK", "EE"]),
-        st.text("0123456789", min_size=4, max_size=8),
-    ),
-)
-names = st.sampled_from(["Mohamed", "El Amrani", "Fatima Zahra", "Ben Ali", "محمد", None])
-dates = st.one_of(st.none(), st.dates(date(1940, 1, 1), date(2008, 12, 31)))
-phones = st.one_of(st.none(), st.text("0123456789", min_size=10, max_size=10))
+from support.identity import record_frames
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(cins, names, names, dates, phones), min_size=1, max_size=30))
-def test_one_record_s_keys_are_the_frame_s_keys_of_that_record(rows) -> None:
-    records = pl.DataFrame(
-        [
-            {
-                "borrower_record_id": i,
-                "cin_norm": c,
-                "last_name": ln,
-                "first_name": fn,
-                "birth_date": b,
-                "phone": p,
-            }
-            for i, (c, ln, fn, b, p) in enumerate(rows)
-        ],
-        schema=RECORD_SCHEMA,
-    )
+@given(record_frames(min_size=1, max_size=30))
+def test_one_record_s_keys_are_the_frame_s_keys_of_that_record(records: pl.DataFrame) -> None:
     features = BorrowerSpec().prepare(records)
     keys = record_keys(features)
     assert keys["key_hash"].is_sorted()  # the order a clustered index grows in

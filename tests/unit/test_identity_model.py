@@ -3,8 +3,6 @@ scoring, the relatives class, and the batch decision."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import polars as pl
 from hypothesis import given, settings
@@ -16,36 +14,19 @@ from centrale.identity.borrowers import BorrowerSpec, birth_date_levels, cin_key
 from centrale.identity.decide import decide
 from centrale.identity.linkage import Scored
 from centrale.identity.model import Comparison, Model
-from centrale.identity.seam import RECORD_SCHEMA
 from centrale.identity.train import estimate_classes, estimate_m, estimate_u, train_model
+from support.identity import dates, record_frames
 
 cins = st.builds(
     lambda p, s: p + s,
     st.sampled_from(["A", "BK", "EE"]),
     st.text("0123456789", min_size=4, max_size=8),
 )
-dates = st.one_of(st.none(), st.dates(date(1940, 1, 1), date(2008, 12, 31)))
-names = st.sampled_from(
-    ["Mohamed", "El Amrani", "Fatima Zahra", "Ben Ali", "Khadija", "محمد", None]
-)
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(cins, names, names, dates), min_size=17, max_size=40))
-def test_keys_of_one_record_equal_the_vectorised_keys(rows) -> None:
-    records = pl.DataFrame(
-        [
-            {
-                "borrower_record_id": i,
-                "cin_norm": c,
-                "last_name": ln,
-                "first_name": fn,
-                "birth_date": b,
-            }
-            for i, (c, ln, fn, b) in enumerate(rows)
-        ],
-        schema=RECORD_SCHEMA,
-    )
+@given(record_frames(min_size=17, max_size=40))
+def test_keys_of_one_record_equal_the_vectorised_keys(records: pl.DataFrame) -> None:
     features = BorrowerSpec().prepare(records)  # more than 16 rows: the Polars path
     for i in range(len(features)):
         one = with_keys(
