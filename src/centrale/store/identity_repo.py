@@ -186,8 +186,9 @@ def count_features(conn: Connection) -> int:
 #: What a record's keys are made of (`centrale.identity.borrowers.with_keys`), as
 #: `identity_features` keeps it.
 KEY_SOURCES: dict[str, pl.DataType] = {
-    c: FEATURE_SCHEMA[c] for c in ("borrower_record_id", "cin", "phone", "ln_key", "fn_key")
-} | {"birth_date": pl.Date()}
+    c: FEATURE_SCHEMA[c]
+    for c in ("borrower_record_id", "cin", "phone", "ln_key", "fn_key", "birth_date")
+}
 
 
 def key_sources(conn: Connection, record_ids: Sequence[int]) -> pl.DataFrame:
