@@ -16,7 +16,7 @@ of any such pair are below one in a thousand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import polars as pl
@@ -52,7 +52,7 @@ def key_hash(kind: str, key: pl.Expr) -> pl.Expr:
 def record_keys(features: pl.DataFrame) -> pl.DataFrame:
     """(`key_hash`, `borrower_record_id`) of every key of `features` (its `KEY_COLUMNS`
     present, and `k_cin` when present: a list of keys per record, or one), each pair once,
-    in hash order: a clustered index then grows in runs instead of at random pages.
+    in hash order: a clustered index then grows in one run instead of at random pages.
 
     >>> frame = pl.DataFrame({"borrower_record_id": [1, 2], "cin": ["AB1", None],
     ...                       "phone": ["0600", "0600"]})
@@ -60,6 +60,35 @@ def record_keys(features: pl.DataFrame) -> pl.DataFrame:
     >>> keys.height, keys["borrower_record_id"].sort().to_list()
     (3, [1, 1, 2])
     """
+    return _unsorted_keys(features).sort("key_hash", "borrower_record_id")
+
+
+def key_runs(features: pl.DataFrame, slice_rows: int) -> Iterator[pl.DataFrame]:
+    """`record_keys(features)` as consecutive frames: the keys are made `slice_rows`
+    records at a time, and only their hashes are kept, by range of hash, each range then
+    sorted alone. A million records' key texts (thirteen or so each) are never held at
+    once, nor two sorted copies of their hashes.
+
+    >>> frame = pl.DataFrame({"borrower_record_id": [1, 2, 3], "cin": ["AB1", None, "C7"],
+    ...                       "phone": ["0600", "0600", "0611"]})
+    >>> pl.concat(key_runs(frame, slice_rows=1)).equals(record_keys(frame))
+    True
+    """
+    ranges: dict[int, list[pl.DataFrame]] = {}
+    for part in features.iter_slices(slice_rows):
+        keys = _unsorted_keys(part).with_columns(_range=pl.col("key_hash") // _RANGE_WIDTH)
+        for (number, *_), found in keys.partition_by("_range", as_dict=True).items():
+            ranges.setdefault(int(number), []).append(found.drop("_range"))
+    # A pair belongs to one record, and records to one slice: no pair is in two slices.
+    for number in sorted(ranges):
+        yield pl.concat(ranges.pop(number)).sort("key_hash", "borrower_record_id")
+
+
+#: Sixteen ranges of the signed 64-bit hashes.
+_RANGE_WIDTH = 1 << 60
+
+
+def _unsorted_keys(features: pl.DataFrame) -> pl.DataFrame:
     parts = [
         features.select(key_hash=key_hash(column, pl.col(column)), borrower_record_id=_ID)
         for column in KEY_COLUMNS
@@ -75,7 +104,7 @@ def record_keys(features: pl.DataFrame) -> pl.DataFrame:
     if not parts:
         return pl.DataFrame(schema=KEY_SCHEMA)
     keys = pl.concat(parts).drop_nulls("key_hash").unique()
-    return keys.sort("key_hash", "borrower_record_id").cast(KEY_SCHEMA)  # type: ignore[arg-type]
+    return keys.cast(KEY_SCHEMA)  # type: ignore[arg-type]
 
 
 def one_record_keys(record: Mapping[str, Any]) -> list[int]:
