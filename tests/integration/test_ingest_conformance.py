@@ -420,9 +420,10 @@ def test_spaces_around_header_names_are_tolerated(amana: App, tmp_path: Path) ->
         (lambda h: h + ",score", "colonnes inconnues : score"),
         (lambda h: h.replace(",purpose", ""), "colonnes manquantes : purpose"),
         (lambda h: h.replace("cin", "CIN", 1), "colonnes inconnues : CIN"),
+        (lambda h: h.replace("cin", "CIN", 1), "en minuscules : écrivez cin au lieu de CIN"),
         (lambda h: h + ",amount", "colonnes en double : amount"),
     ],
-    ids=["extra", "missing", "case", "duplicate"],
+    ids=["extra", "missing", "case", "case named", "duplicate"],
 )
 def test_a_wrong_header_rejects_the_file_whole(
     amana: App,
@@ -611,7 +612,7 @@ def test_xlsx_with_excel_dates_and_numbers_as_numbers(amana: App, tmp_path: Path
     index = COLUMNS.index
     row: list[object] = list(v1_row(1).values())
     row[index("birth_date")] = date(1980, 5, 17)
-    row[index("disbursed_on")] = datetime(2024, 6, 1)
+    row[index("disbursed_on")] = datetime(2024, 6, 1, 10, 32)  # with its hour: the date
     row[index("maturity_on")] = datetime(2025, 6, 1)
     row[index("customer_ref")] = 12345
     row[index("phone")] = 612345678  # the leading zero lost by the spreadsheet

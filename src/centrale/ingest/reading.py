@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from centrale.domain.submission_format import COLUMNS, EXTRA_CELLS, HAS_NUL
+from centrale.domain.submission_format import COLUMNS, DATE_COLUMNS, EXTRA_CELLS, HAS_NUL
 from centrale.errors import InvalidSubmission
 
 _BLOCK = 1 << 22
@@ -243,9 +243,17 @@ def check_header(header: list[str], display: str) -> None:
         parts.append("colonnes inconnues : " + ", ".join(unknown))
     if duplicated:
         parts.append("colonnes en double : " + ", ".join(duplicated))
+    # A column written in capitals (`CIN`, `Period`) is the commonest wrong header: it is
+    # named with its spelling, rather than left for the reader to find in the list.
+    respelled = [f"{c.lower()} au lieu de {c}" for c in unknown if c.lower() in missing]
+    hint = (
+        " ; les noms de colonnes s'écrivent en minuscules : écrivez " + ", ".join(respelled)
+        if respelled
+        else ""
+    )
     raise InvalidSubmission(
-        f"{display} : en-tête invalide ({' ; '.join(parts)}). La première ligne doit donner les "
-        f"{len(COLUMNS)} colonnes du format v1 : {','.join(COLUMNS)}"
+        f"{display} : en-tête invalide ({' ; '.join(parts)}{hint}). La première ligne doit "
+        f"donner les {len(COLUMNS)} colonnes du format v1 : {','.join(COLUMNS)}"
     )
 
 
@@ -264,12 +272,18 @@ def _read_sheet(path: Path) -> pl.DataFrame:
     sheet = sheet.rename({c: str(c).strip() for c in sheet.columns if c not in unnamed})
     extra = first_value([pl.col(c).cast(pl.String) for c in unnamed])
     return sheet.select(
-        *[
-            pl.col(c).cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "${1}")
-            for c in COLUMNS
-        ],
+        *[_sheet_cell(c) for c in COLUMNS],
         extra.alias(EXTRA_CELLS),
     )
+
+
+def _sheet_cell(column: str) -> pl.Expr:
+    """A workbook's column as text. A spreadsheet date is a date and time: at midnight in any
+    column, and at any time in a column that holds a date (a disbursement exported from a
+    loan system with its hour), the cell is read as the date alone."""
+    time = r"[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?" if column in DATE_COLUMNS else "[ T]00:00:00"
+    text = pl.col(column).cast(pl.String)
+    return text.str.replace(rf"^(\d{{4}}-\d{{2}}-\d{{2}}){time}$", "${1}")
 
 
 def first_value(cells: list[pl.Expr]) -> pl.Expr:
