@@ -300,8 +300,9 @@ def write_features(out: Appender, features: pl.DataFrame) -> None:
         rows = rows.sort("borrower_record_id")
     out.append("identity_features", rows)
     # All of a load's keys reach the clustered index as one sorted run: a million records'
-    # thirteen million keys went into SQLite's in 3 s so, in 7 s as twenty runs of 50,000
-    # records each. Their texts are made a slice at a time; only the hashes are held.
+    # thirteen million keys went into SQLite's index in 3 s as one run, in 7 s as twenty
+    # runs of 50,000 records each. Their texts are made a slice at a time; only the hashes
+    # are held.
     for run in key_runs(features, _KEY_SLICE):
         out.append("identity_keys", run)
 
