@@ -6,14 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from centrale.bootstrap import App
 from centrale.review import editors
 from centrale.review.errors import InvalidReviewInput
 from centrale.review.ranking import add_rule, list_rules
 from centrale.review.subscriber_import import import_subscribers
-from centrale.review.subscribers import find_by_email
+from centrale.review.subscribers import Signup, find_by_email, subscribe
 from centrale.store import subscribers
+from centrale.store.subscriber_tables import subscribers as subscriber_table
 
 
 def test_a_rule_term_longer_than_its_column_is_refused_in_french(app: App) -> None:
@@ -53,6 +55,29 @@ def test_an_address_stored_before_the_mail_rule_can_still_be_found(app: App) -> 
         )
     assert find_by_email(app.engine, "Nadia@Société.ma").name == "Nadia"
     assert find_by_email(app.engine, "nadïa@exemple.ma").name == "Nadïa"
+
+
+def test_an_address_stored_before_the_mail_rule_signing_up_again_is_one_subscriber(
+    app: App, tmp_path: Path
+) -> None:
+    """A sign-up, or an import, of an address kept in Unicode finds it and stores it in its
+    ASCII form, the one mail servers read: no second subscriber for one address."""
+    with app.engine.begin() as conn:
+        legacy = subscribers.add_subscriber(
+            conn, "nadia@société.ma", name="Nadia", organisation="", language="fr"
+        )
+        subscribers.add_subscriber(
+            conn, "karim@société.ma", name="Karim", organisation="", language="fr"
+        )
+    again = subscribe(app.engine, Signup("Nadia@Société.ma", "fr-1"), origin="web_form")
+    assert again.id == legacy and again.email == "nadia@xn--socit-esab.ma"
+    path = tmp_path / "abonnes.csv"
+    path.write_text("email,name\nkarim@société.ma,Karim\nsalma@exemple.ma,Salma\n", "utf-8")
+    report = import_subscribers(app.engine, path, wording_version="fr-1")
+    assert (report.existing, len(report.added)) == (1, 1)
+    with app.engine.connect() as conn:
+        stored = sorted(conn.execute(select(subscriber_table.c.email)).scalars())
+    assert stored == ["karim@xn--socit-esab.ma", "nadia@xn--socit-esab.ma", "salma@exemple.ma"]
 
 
 def test_a_login_that_cannot_be_one_is_not_counted(

@@ -21,15 +21,18 @@ from centrale.review import consent
 from centrale.review.subscribers import (
     DEFAULT_LIST,
     LANGUAGES,
+    email_forms,
     ids_by_code,
     normalise_email,
     profile_text,
 )
-from centrale.store import mailing_lists
+from centrale.store import mailing_lists, subscribers
 from centrale.store import subscriber_import as store
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from collections.abc import Iterable
+
+    from sqlalchemy import Connection, Engine
 
 COLUMNS = ("email", "name", "organisation", "language", "segments")
 
@@ -96,7 +99,7 @@ def import_subscribers(
                 )
                 continue
             rows[row["email"]] = row
-        known = store.known_emails(conn, rows)
+        known = _known(conn, rows)
         report.existing = len(known)
         new = [row for email, row in rows.items() if email not in known]
         if not new:
@@ -197,3 +200,15 @@ def _check(
         "language": language,
         "segments": sorted(set(codes)),
     }
+
+
+def _known(conn: Connection, emails: Iterable[str]) -> set[str]:
+    """Those of `emails` (ASCII forms) that are already subscribers, in either stored form:
+    one kept in Unicode from before the mail rule is moved to its ASCII form, as a sign-up
+    would, unless that form is stored too."""
+    forms = {form: email for email in emails for form in email_forms(email)}
+    stored = store.known_emails(conn, forms)
+    for form in stored - set(forms.values()):
+        if forms[form] not in stored:
+            subscribers.set_email(conn, form, forms[form])
+    return {forms[form] for form in stored}

@@ -157,7 +157,11 @@ def subscribe(engine: Engine, signup: Signup, *, origin: str, ip: str | None = N
         consent.wording(conn, signup.wording_version)
         list_ids = ids_by_code(conn, "lists", signup.lists or (DEFAULT_LIST,))
         segment_ids = ids_by_code(conn, "segments", signup.segments)
-        row = subscribers.subscriber_by_email(conn, email)
+        row = stored_subscriber(conn, email)
+        if row is not None and row.email != email:
+            # Kept from before the mail rule in Unicode: stored now in the form mail servers
+            # read, as every sign-up since.
+            subscribers.set_email(conn, row.email, email)
         profile = {"name": name, "organisation": organisation, "language": language}
         if row is None:
             subscriber_id = subscribers.add_subscriber(conn, email, **profile)
@@ -240,14 +244,20 @@ def load(conn: Connection, subscriber_id: int, digest: str | None = None) -> Sub
     )
 
 
+def stored_subscriber(conn: Connection, email: str) -> subscribers.SubscriberRow | None:
+    """The subscriber of `email` (any valid address) in whichever form it is stored: ASCII, or
+    as written in Unicode by a sign-up from before the mail rule (`email_forms`)."""
+    forms = email_forms(email)
+    return next(
+        (row for form in forms if (row := subscribers.subscriber_by_email(conn, form))), None
+    )
+
+
 def find_by_email(engine: Engine, raw_email: str) -> Subscriber:
     """The subscriber with this address, or a French error naming it."""
-    forms = email_forms(raw_email)
-    email = forms[0]
+    email = email_forms(raw_email)[0]
     with engine.connect() as conn:
-        found = next(
-            (row for form in forms if (row := subscribers.subscriber_by_email(conn, form))), None
-        )
+        found = stored_subscriber(conn, raw_email)
         if found is None:
             raise UnknownSubscriber(
                 f"Aucun abonné n'a l'adresse « {email} » ; `centrale review subscribers list` "

@@ -70,6 +70,12 @@ def add_subscriber(conn: Connection, email: str, **profile: str) -> int:
     )
 
 
+def set_email(conn: Connection, stored: str, email: str) -> None:
+    """Store the subscriber whose address is stored as `stored` under `email` (the same
+    address in another form)."""
+    conn.execute(update(subscribers).where(subscribers.c.email == stored).values(email=email))
+
+
 def set_profile(conn: Connection, subscriber_id: int, **profile: str) -> None:
     conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(profile))
 
