@@ -15,6 +15,8 @@ from centrale.review.ranking import add_rule, list_rules
 from centrale.review.subscriber_import import import_subscribers
 from centrale.review.subscribers import Signup, find_by_email, subscribe
 from centrale.store import subscribers
+from centrale.store.bounces import add_bounce, suppress
+from centrale.store.subscriber_tables import bounces, suppressions
 from centrale.store.subscriber_tables import subscribers as subscriber_table
 
 
@@ -69,8 +71,18 @@ def test_an_address_stored_before_the_mail_rule_signing_up_again_is_one_subscrib
         subscribers.add_subscriber(
             conn, "karim@société.ma", name="Karim", organisation="", language="fr"
         )
+        # Asked, back then, to receive nothing more: it holds under the new form.
+        suppress(conn, "nadia@société.ma", "manual", "demande de l'abonnée")
+        for email, report in (("karim@société.ma", "r1"), ("karim@société.ma", "r2")):
+            bounce = {"kind": "soft", "status": "4.2.2", "action": "delayed", "diagnostic": ""}
+            add_bounce(conn, email=email, report_id=report, source="", **bounce)
+        # One report that named both forms: one bounce stays of it.
+        add_bounce(conn, email="karim@xn--socit-esab.ma", report_id="r2", source="", **bounce)
     again = subscribe(app.engine, Signup("Nadia@Société.ma", "fr-1"), origin="web_form")
     assert again.id == legacy and again.email == "nadia@xn--socit-esab.ma"
+    with app.engine.connect() as conn:
+        kept = conn.execute(select(suppressions.c.email, suppressions.c.reason)).all()
+    assert kept == [("nadia@xn--socit-esab.ma", "manual")]
     path = tmp_path / "abonnes.csv"
     path.write_text("email,name\nkarim@société.ma,Karim\nsalma@exemple.ma,Salma\n", "utf-8")
     report = import_subscribers(app.engine, path, wording_version="fr-1")
@@ -78,6 +90,9 @@ def test_an_address_stored_before_the_mail_rule_signing_up_again_is_one_subscrib
     with app.engine.connect() as conn:
         stored = sorted(conn.execute(select(subscriber_table.c.email)).scalars())
     assert stored == ["karim@xn--socit-esab.ma", "nadia@xn--socit-esab.ma", "salma@exemple.ma"]
+    with app.engine.connect() as conn:
+        moved = conn.execute(select(bounces.c.email, bounces.c.report_id)).all()
+    assert sorted(moved) == [("karim@xn--socit-esab.ma", "r1"), ("karim@xn--socit-esab.ma", "r2")]
 
 
 def test_a_login_that_cannot_be_one_is_not_counted(
