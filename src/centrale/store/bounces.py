@@ -24,6 +24,19 @@ def lift_suppression(conn: Connection, email: str) -> bool:
     return gone.rowcount != 0
 
 
+def move_address(conn: Connection, stored: str, email: str) -> None:
+    """The suppression and bounces of `stored` carried over to `email`, the same address in
+    another form: a suppressed address stays suppressed."""
+    if conn.execute(select(suppressions.c.email).where(suppressions.c.email == email)).first():
+        lift_suppression(conn, stored)
+    else:
+        conn.execute(update(suppressions).where(suppressions.c.email == stored).values(email=email))
+    # A report that named both forms keeps one bounce: (report, address) is unique.
+    reports = select(bounces.c.report_id).where(bounces.c.email == email)
+    conn.execute(delete(bounces).where(bounces.c.email == stored, bounces.c.report_id.in_(reports)))
+    conn.execute(update(bounces).where(bounces.c.email == stored).values(email=email))
+
+
 def bounce_seen(conn: Connection, report_id: str, email: str) -> bool:
     """Whether this report's bounce for this address is stored already."""
     seen = conn.execute(

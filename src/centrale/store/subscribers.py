@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from centrale.store.bounces import move_address
 from centrale.store.subscriber_tables import (
-    bounces,
     mailing_lists,
     segments,
     send_recipients,
@@ -76,14 +76,7 @@ def set_email(conn: Connection, stored: str, email: str) -> None:
     address in another form), with its suppression and bounces: a suppressed address stays
     suppressed in its new form."""
     conn.execute(update(subscribers).where(subscribers.c.email == stored).values(email=email))
-    if conn.execute(select(suppressions.c.email).where(suppressions.c.email == email)).first():
-        conn.execute(delete(suppressions).where(suppressions.c.email == stored))
-    else:
-        conn.execute(update(suppressions).where(suppressions.c.email == stored).values(email=email))
-    # A report that named both forms keeps one bounce: (report, address) is unique.
-    reports = select(bounces.c.report_id).where(bounces.c.email == email)
-    conn.execute(delete(bounces).where(bounces.c.email == stored, bounces.c.report_id.in_(reports)))
-    conn.execute(update(bounces).where(bounces.c.email == stored).values(email=email))
+    move_address(conn, stored, email)
 
 
 def set_profile(conn: Connection, subscriber_id: int, **profile: str) -> None:
