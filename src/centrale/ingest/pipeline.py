@@ -25,7 +25,7 @@ from centrale.identity.seam import LINK_SCHEMA, IdentityResolver, LinksInDatabas
 from centrale.ingest.reading import SourceFile, open_submission, read_chunks
 from centrale.ingest.repeats import Repeats
 from centrale.ingest.rules import stage_schema, validate_chunk
-from centrale.store import loading, submissions
+from centrale.store import held_states, loading, submissions
 from centrale.store.delta import Delta
 from centrale.store.staging import Stage
 
@@ -355,6 +355,12 @@ def _load(
     if replacing is not None:
         with _step(report, "unreported"):
             loading.drop_unreported(conn, header.institution_id)
+    with _step(report, "keep"):
+        if replacing is None and delta.reports_latest:
+            unlinked = held_states.unlinked_records(conn, header.institution_id)
+            held_states.keep(conn, header.institution_id, *delta.held_after(unlinked))
+        else:
+            held_states.forget(conn, header.institution_id)
     loading.drop_link_tables(conn)
     submissions.make_current(conn, sub_id, header.institution_id, header.period)
     submissions.finish_submission(

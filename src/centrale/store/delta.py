@@ -23,7 +23,8 @@ import polars_hash as plh
 from sqlalchemy import Connection
 
 from centrale.domain.period import is_period
-from centrale.store.bulk import IdBlock, is_postgres, read_columns
+from centrale.store import held_states
+from centrale.store.bulk import IdBlock, read_columns
 
 #: Fields of a borrower record that identify its person: a change means linking again.
 IDENTITY_FIELDS = (
@@ -53,14 +54,6 @@ CONTRACT_FIELDS = (
 #: The month's own figures of a contract. `amount` is the contract's too, but a later month
 #: may report another principal (a correction, a top-up): each month keeps what it said.
 SNAPSHOT_FIELDS = ("amount", "outstanding", "arrears", "days_past_due", "status", "closed_on")
-
-_HELD_RECORDS = {
-    "customer_ref": pl.String(),
-    "id": pl.Int64(),
-    "held_identity": pl.Int64(),  # 0 for a record linked to no person: it is linked again
-    "held_record": pl.Int64(),
-}
-_HELD_CONTRACTS = {"contract_ref": pl.String(), "id": pl.Int64(), "held_terms": pl.Int64()}
 
 
 def with_fingerprints(frame: pl.DataFrame, names: dict[str, Sequence[str]]) -> pl.DataFrame:
@@ -98,19 +91,18 @@ class Delta:
     """
 
     def __init__(self, conn: Connection, institution_id: int, period: str) -> None:
-        hint = "" if is_postgres(conn) else " NOT INDEXED"  # a scan beats 1M rowid lookups
-        where = f"WHERE institution_id = {int(institution_id)}"
-        self._records = read_columns(
-            conn,
-            "SELECT customer_ref, id, CASE WHEN person_id IS NULL THEN 0 ELSE "
-            "coalesce(identity_hash, 0) END, coalesce(record_hash, 0) "
-            f"FROM borrower_records{hint} {where}",
-            _HELD_RECORDS,
+        self._held, self._held_contracts = held_states.held(conn, institution_id)
+        # A record linked to no person is linked again: its held identity never matches.
+        self._records = self._held.select(
+            "customer_ref",
+            "id",
+            held_identity=pl.when(pl.col("linked") == 1)
+            .then(pl.col("identity_hash").fill_null(0))
+            .otherwise(0),
+            held_record=pl.col("record_hash").fill_null(0),
         )
-        self._contracts = read_columns(
-            conn,
-            f"SELECT contract_ref, id, coalesce(terms_hash, 0) FROM contracts{hint} {where}",
-            _HELD_CONTRACTS,
+        self._contracts = self._held_contracts.select(
+            "contract_ref", "id", held_terms=pl.col("terms_hash").fill_null(0)
         )
         # A file for an earlier month than the institution's latest (a correction, a late
         # month) reports its history, not its customers' and contracts' current state: what
@@ -125,10 +117,15 @@ class Delta:
         )
         self._later_contracts = later["contract_id"].unique()
         self._later_records = later["borrower_record_id"].unique()
+        #: The load reports the institution's latest month: what it writes is the current
+        #: state of what it writes (see `held_after`).
+        self.reports_latest = later.is_empty()
         # customer_ref -> borrower record id, for the records held and those new in the file.
         self._record_ids = self._records.select("customer_ref", "id")
         self._new_record_ids = IdBlock(conn, "borrower_records")
         self._new_contract_ids = IdBlock(conn, "contracts")
+        self._written_records: list[pl.DataFrame] = []
+        self._written_contracts: list[pl.DataFrame] = []
 
     def customers(self, customers: pl.DataFrame) -> pl.DataFrame:
         """The customers to write, among those first seen in this chunk (one row each).
@@ -153,7 +150,9 @@ class Delta:
         ids = self._new_record_ids.take(new.height)
         new = new.with_columns(ids.alias("id"))
         self._record_ids = pl.concat([self._record_ids, new.select("customer_ref", "id")])
-        return pl.concat([frame.filter(~pl.col("is_new")), new])
+        written = pl.concat([frame.filter(~pl.col("is_new")), new])
+        self._written_records.append(written.select(_WRITTEN_RECORD))
+        return written
 
     def contracts(self, valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(contracts to write, every contract's snapshot) of a chunk of valid rows."""
@@ -169,8 +168,34 @@ class Delta:
             pl.col("is_new") | (pl.col("terms_hash") != pl.col("held_terms")).fill_null(True),
             ~pl.col("id").is_in(self._later_contracts.implode()).fill_null(False),
         ).select("id", "is_new", "contract_ref", *CONTRACT_FIELDS, "terms_hash")
+        self._written_contracts.append(to_write.select(list(held_states.CONTRACTS)))
         snapshots = frame.join(
             self._record_ids.rename({"id": "borrower_record_id"}), on="customer_ref", how="left"
         ).select(pl.col("id").alias("contract_id"), "borrower_record_id", *SNAPSHOT_FIELDS)
         # In id order the snapshots' primary key grows at few places instead of at random.
         return to_write, snapshots.sort("contract_id")
+
+    def held_after(self, unlinked: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(records, contracts) of the institution as the tables hold them once this load's
+        writes are made, for `held_states.keep`: what was held, with what was written in
+        place of what it replaced. `unlinked`: the ids of its records left without a person.
+
+        Only for a load of the latest month that replaced no month: a correction also drops
+        rows, and a late month does not write its rows' current state.
+        """
+        records = _replaced(self._held.drop("linked"), self._written_records).with_columns(
+            linked=(~pl.col("id").is_in(unlinked.implode())).cast(pl.Int64)
+        )
+        return records, _replaced(self._held_contracts, self._written_contracts)
+
+
+def _replaced(held: pl.DataFrame, written: list[pl.DataFrame]) -> pl.DataFrame:
+    """`held`, whose rows written again are replaced by their `written` versions."""
+    if not written:
+        return held
+    new = pl.concat(written)
+    kept = held.join(new.select("id"), on="id", how="anti")
+    return pl.concat([kept, new.select(held.columns)], how="vertical_relaxed")
+
+
+_WRITTEN_RECORD = ("customer_ref", "id", "identity_hash", "record_hash")

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -131,6 +132,16 @@ snapshots = Table(
     Column("status", String(16), nullable=False),
     Column("closed_on", Date),
     Index("ix_snapshots_period_institution", "period", "institution_id"),
+)
+
+# What the registry holds of each institution's records and contracts (their ids and
+# fingerprints, as Arrow IPC), left by its latest load for the next (`store.held_states`).
+held_states = Table(
+    "held_states",
+    metadata,
+    Column("institution_id", Integer, primary_key=True),
+    Column("records", LargeBinary, nullable=False),
+    Column("contracts", LargeBinary, nullable=False),
 )
 
 problems = Table(
