@@ -232,8 +232,10 @@ def markdown(results: list[dict[str, object]], command: str) -> str:
     largest = max(int(r["size"]) for r in results)  # type: ignore[call-overload]
     lines += [
         "",
-        f"Time per step (seconds), the {largest:,}-row series. *held*: reading the ids and "
-        "fingerprints of what the registry holds of the institution; *stage*: splitting each "
+        f"Time per step (seconds), the {largest:,}-row series. *held*: the ids and "
+        "fingerprints of what the registry holds of the institution, as the previous load kept "
+        "them when SQL sums of the tables agree, else read from the tables; *keep*: leaving "
+        "them for the next load; *stage*: splitting each "
         "chunk against them (new, changed, unchanged) and staging what is to be written; "
         "*snapshots*: every contract's month, appended (on PostgreSQL, copied straight in); "
         "*read*: parsing the CSV, one block at a time.",
