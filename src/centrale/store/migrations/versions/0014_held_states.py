@@ -27,6 +27,12 @@ def upgrade() -> None:
         sa.Column("records", sa.LargeBinary(), nullable=False),
         sa.Column("contracts", sa.LargeBinary(), nullable=False),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # The blobs are compressed already: PostgreSQL's own attempt halved the write speed.
+        op.execute(
+            "ALTER TABLE held_states ALTER COLUMN records SET STORAGE EXTERNAL, "
+            "ALTER COLUMN contracts SET STORAGE EXTERNAL"
+        )
 
 
 def downgrade() -> None:
