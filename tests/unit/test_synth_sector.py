@@ -18,6 +18,7 @@ from centrale.synth import (
     SectorFiles,
     generate_month_file,
     generate_month_files,
+    generate_onboarding_file,
     generate_sector,
     sector_borrowers,
 )
@@ -224,6 +225,31 @@ def test_month_files_follow_the_same_clients_month_after_month(tmp_path: Path) -
     clients = set(january.get_column("customer_ref").to_list())
     assert set(february.get_column("customer_ref").to_list()) <= clients
     assert 0 < february.height < january.height
+
+
+def test_an_onboarding_file_shares_persons_with_the_first_institution(tmp_path: Path) -> None:
+    [amana] = generate_month_files(tmp_path / "amana", rows=2_000, months=1, seed=3)
+    ardi = generate_onboarding_file(
+        tmp_path / "ardi", rows=1_500, known=("AMANA", 2_000, 3), shared=0.4, seed=4
+    )
+    rows = read_files([ardi])
+    assert ardi.name == "ARDI_2025-01.csv" and rows.height == 1_500
+    assert rows.get_column("institution_code").unique().to_list() == ["ARDI"]
+    truth = pl.read_csv(ardi.parent / "truth.csv", infer_schema=False)
+    persons = truth.get_column("person_id").cast(pl.Int64)
+    assert (persons <= 2_000).sum() == 600  # the first's persons keep their ids
+
+    # The same persons as AMANA's: their CINs are the ones AMANA's file writes, but for
+    # the few slips either institution makes.
+    def plain(frame: pl.DataFrame) -> set[str]:
+        cins = frame.get_column("cin").drop_nulls().str.replace_all(r"[\s\-./]", "")
+        return set(cins.str.to_uppercase().to_list())
+
+    theirs = plain(read_files([amana]))
+    shared = rows.join(truth, on="customer_ref").filter(pl.col("person_id").cast(pl.Int64) <= 2_000)
+    found = len(plain(shared) & theirs)
+    assert found >= 0.9 * shared.height
+    assert len(plain(rows) & theirs) < found + 0.02 * rows.height  # the others are new
 
 
 def test_progress_reports_each_stage_to_its_end(tmp_path: Path) -> None:

@@ -13,7 +13,11 @@ format v1 per institution and month, and the truth: which person each client is.
 """
 
 from centrale.synth.institutions import SECTOR_INSTITUTIONS
-from centrale.synth.month_file import generate_month_file, generate_month_files
+from centrale.synth.month_file import (
+    generate_month_file,
+    generate_month_files,
+    generate_onboarding_file,
+)
 from centrale.synth.sector import SectorFiles, generate_sector, sector_borrowers
 
 __all__ = [
@@ -21,6 +25,7 @@ __all__ = [
     "SectorFiles",
     "generate_month_file",
     "generate_month_files",
+    "generate_onboarding_file",
     "generate_sector",
     "sector_borrowers",
 ]

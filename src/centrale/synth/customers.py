@@ -139,3 +139,8 @@ def customer_refs(customers: Customers, codes: list[str]) -> pl.Series:
     return frame.select(
         pl.col("prefix") + pl.col("number").cast(pl.String).str.zfill(pl.col("width"))
     ).to_series()
+
+
+def client_numbers(rng: np.random.Generator, count: int) -> NDArray[np.int64]:
+    """Client numbers of one institution's `count` clients, as `assign_customers` draws them."""
+    return _client_numbers(rng, np.zeros(count, dtype=np.int64), 1)

@@ -12,10 +12,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from centrale.synth.calendar import month_index
+from centrale.synth.calendar import month_index, period_text
+from centrale.synth.customers import Customers, client_numbers
 from centrale.synth.invalid import break_rows
 from centrale.synth.lifecycle import simulate
-from centrale.synth.rows import contract_records, v1_rows
+from centrale.synth.persons import Persons, draw_persons, joined_persons
+from centrale.synth.rows import borrower_records, contract_records, v1_rows
 from centrale.synth.sector import population, streams
 
 
@@ -65,12 +67,72 @@ def generate_month_files(
     return paths
 
 
+def generate_onboarding_file(
+    folder: Path,
+    *,
+    rows: int,
+    known: tuple[str, int, int],
+    shared: float = 0.4,
+    seed: int = 0,
+    institution: str = "ARDI",
+    period: str = "2025-01",
+    invalid_rate: float = 0.002,
+) -> Path:
+    """A second institution's first month (`INSTITUTION_YYYY-MM.csv`, exactly `rows` rows)
+    whose clients are, for a `shared` part, persons who are already clients of the
+    institution `known` = (code, rows, seed) of `generate_month_files`, written in this
+    institution's own ways; the others are new. Also writes `truth.csv` (`customer_ref,
+    person_id`, the person ids of the known institution's persons being its own).
+
+    >>> known = ("AMANA", 1000, 7)
+    >>> generate_onboarding_file(Path("ardi"), rows=1000, known=known)  # doctest: +SKIP
+    PosixPath('ardi/ARDI_2025-01.csv')
+    """
+    _code, known_rows, known_seed = known
+    first = np.datetime64(period_text(month_index(period)) + "-01", "D")
+    # The known institution's persons, drawn again from its seed: the same persons.
+    theirs = draw_persons(streams(known_seed)["persons"], known_rows, first)
+    rngs = streams(seed)
+    count = round(rows * shared)
+    people = joined_persons(theirs, draw_persons(rngs["persons"], rows - count, first))
+    person = np.concatenate(
+        [
+            np.sort(rngs["customers"].choice(known_rows, count, replace=False)),
+            np.arange(known_rows, len(people)),
+        ]
+    )
+    institution_of = np.zeros(rows, dtype=np.int64)
+    clients = Customers(
+        person, institution_of, institution_of.copy(), client_numbers(rngs["customers"], rows)
+    )
+    borrowers = borrower_records(rngs["names"], rngs["ids"], people, clients, [institution])
+    [frame] = _frames(rngs, people, clients, borrowers, [institution], period, 1, invalid_rate)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{institution}_{period}.csv"
+    frame.write_csv(path, null_value="")
+    borrowers.select("customer_ref", "person_id").write_csv(folder / "truth.csv")
+    return path
+
+
 def _month_frames(
     rows: int, months: int, seed: int, institution: str, period: str, invalid_rate: float
 ) -> list[pl.DataFrame]:
     rngs = streams(seed)
     codes = [institution]
     people, clients, borrowers = population(rngs, rows, codes, np.ones(1), 0.0, period, 1)
+    return _frames(rngs, people, clients, borrowers, codes, period, months, invalid_rate)
+
+
+def _frames(
+    rngs: dict[str, np.random.Generator],
+    people: Persons,
+    clients: Customers,
+    borrowers: pl.DataFrame,
+    codes: list[str],
+    period: str,
+    months: int,
+    invalid_rate: float,
+) -> list[pl.DataFrame]:
     # A shorter burn-in than the sector's: most loans have turned over in a year.
     book, states = simulate(
         rngs["loans"], people, clients, month_index(period), months, renew=False, burn_in=12

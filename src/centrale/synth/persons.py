@@ -72,6 +72,25 @@ class Persons:
         return len(self.female)
 
 
+def joined_persons(first: Persons, second: Persons) -> Persons:
+    """The persons of `first`, then those of `second` (its relatives' indices shifted).
+
+    >>> a = draw_persons(np.random.default_rng(0), 30, np.datetime64("2025-01-01"))
+    >>> b = draw_persons(np.random.default_rng(1), 20, np.datetime64("2025-01-01"))
+    >>> both = joined_persons(a, b)
+    >>> shifted = np.where(b.household >= 0, b.household + 30, -1)
+    >>> len(both), bool((both.household[30:] == shifted).all())
+    (50, True)
+    """
+    fields = {}
+    for name in Persons.__dataclass_fields__:
+        left, right = getattr(first, name), getattr(second, name)
+        if name == "household":
+            right = np.where(right >= 0, right + len(first), -1)
+        fields[name] = np.concatenate([left, right])
+    return Persons(**fields)
+
+
 def draw_persons(rng: np.random.Generator, count: int, start: np.datetime64) -> Persons:
     """`count` persons; ages are counted at `start`.
 
