@@ -267,6 +267,7 @@ def _load(
     report: SubmissionReport,
     progress: Progress | None,
 ) -> None:
+    loading.lock_institution(conn, header.institution_id)
     sub_id = submissions.add_submission(
         conn,
         institution_id=header.institution_id,

@@ -7,11 +7,14 @@ leaves what it leaves in the tables in `held_states` too, one row per institutio
 Arrow IPC blobs, and the next load starts from them.
 
 It starts from them only when they still agree with the tables: the same aggregates (the
-count, the sums of the ids, of the refs' lengths, of each fingerprint's two 32-bit halves
-and of the linked records) computed in SQL over the tables and in Polars over the kept
-frames must be equal. Any write this module is not told of (an analyst moving records, a
-correction's deletions, an update by hand) changes them, and the load reads the tables
-again. The SQL side scans the institution's rows without sending them: a tenth of the read.
+count, the sums of the ids, of the refs' lengths and last characters, of each fingerprint's
+two 32-bit halves and of the linked records, and sums that weigh values by their row's id,
+so that values swapped between rows show) computed in SQL over the tables and in Polars
+over the kept frames must be equal. A write of which the load knows nothing (an analyst
+linking a record, an update by hand) changes them, and the load reads the tables again; a
+correction and a late month do not keep their state at all. The SQL side scans the
+institution's rows without sending them: a fifth of the read. Loads of one institution run
+one at a time (`loading.lock_institution`), so that none keeps a state another is changing.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ CONTRACTS = {"contract_ref": pl.String(), "id": pl.Int64(), "terms_hash": pl.Int
 
 _LINKED = "CASE WHEN person_id IS NULL THEN 0 ELSE 1 END"
 _HALF = 1 << 32
+#: The prime that ties a row's values to its id in the aggregates.
+_TIE = 65521
 
 
 def held(conn: Connection, institution_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -131,10 +136,23 @@ def _sums_agree(
 def _sql_sums(
     conn: Connection, table: str, ref: str, hashes: tuple[str, ...], institution_id: int
 ) -> tuple[int, ...]:
-    sums = ["count(*)", "sum(id)", f"sum(length({ref}))"]
+    # The last character's code point: `unicode` on SQLite, `ascii` on PostgreSQL.
+    code = "ascii" if is_postgres(conn) else "unicode"
+    tie = f"(id % {_TIE})"
+    sums = [
+        "count(*)",
+        "sum(id)",
+        f"sum(length({ref}))",
+        f"sum({tie} * length({ref}))",
+        f"sum({tie} * {code}(substr({ref}, length({ref}))))",
+    ]
     # `>>` is arithmetic on both backends, like Polars' floor division below.
     for column in hashes:
-        sums += [f"sum({column} >> 32)", f"sum({column} & {_HALF - 1})"]
+        sums += [
+            f"sum({column} >> 32)",
+            f"sum({column} & {_HALF - 1})",
+            f"sum({tie} * ({column} & 65535))",
+        ]
     if table == "borrower_records":
         sums.append(f"sum({_LINKED})")
     row = conn.execute(
@@ -146,16 +164,31 @@ def _sql_sums(
 def _frame_sums(frame: pl.DataFrame, ref: str, hashes: tuple[str, ...]) -> tuple[int, ...]:
     """`_sql_sums` of a kept frame.
 
+    Sums of each column alone would miss values swapped between rows (two records' refs):
+    the *tie* sums weigh each row's values by its id. They stay far inside 64 bits for tens
+    of millions of rows, as SQLite's integer `sum` needs.
+
     >>> frame = pl.DataFrame({"ref": ["a", "bc"], "id": [1, 2], "h": [-1, 2**40 + 5]})
     >>> _frame_sums(frame, "ref", ("h",))
-    (2, 3, 3, 255, 4294967300)
+    (2, 3, 3, 5, 295, 255, 4294967300, 65545)
     """
-    sums = [pl.len(), pl.col("id").sum(), pl.col(ref).str.len_chars().cast(pl.Int64).sum()]
+    ref_column, tie = pl.col(ref), pl.col("id") % _TIE
+    # A last character outside ASCII gives its UTF-8 bytes, not its code point: the sums
+    # then differ and the tables are read, which is slower, never wrong.
+    last = ref_column.str.slice(-1).str.encode("hex").str.to_integer(base=16)
+    sums = [
+        pl.len(),
+        pl.col("id").sum(),
+        ref_column.str.len_chars().cast(pl.Int64).sum().alias("lengths"),
+        (tie * ref_column.str.len_chars().cast(pl.Int64)).sum().alias("tied_lengths"),
+        (tie * last.cast(pl.Int64)).sum().alias("tied_last"),
+    ]
     for column in hashes:
         high = pl.col(column) // _HALF
         sums += [
             high.sum().alias(f"{column}_high"),
             (pl.col(column) - high * _HALF).sum().alias(f"{column}_low"),
+            (tie * (pl.col(column) & 65535)).sum().alias(f"{column}_tied"),
         ]
     if "linked" in frame.columns:
         sums.append(pl.col("linked").sum())

@@ -17,7 +17,6 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, TextClause, func, insert, or_, select, text, update
 
-from centrale.store import held_states
 from centrale.store.bulk import (
     IdBlock,
     create_temp_table,
@@ -405,7 +404,6 @@ def records_of(conn: Connection, person_id: int) -> pl.DataFrame:
 
 def move_records(conn: Connection, record_ids: Sequence[int], person_id: int) -> None:
     """Attach records to `person_id` by an analyst's decision."""
-    held_states.forget(conn)  # a record linked to no person until now is no longer relinked
     for i in range(0, len(record_ids), _CHUNK):
         ids = list(record_ids[i : i + _CHUNK])
         conn.execute(

@@ -48,6 +48,21 @@ def _listed(fields: tuple[str, ...], prefix: str = "") -> str:
     return ", ".join(prefix + f for f in fields)
 
 
+#: The first key of the advisory locks of loads ("cent"); the second is the institution's id.
+_LOAD_LOCKS = 0x63656E74
+
+
+def lock_institution(conn: Connection, institution_id: int) -> None:
+    """Make the caller's transaction the institution's only load until it ends: two loads of
+    one institution would each split their file against what the other is changing, and
+    each leave its own `held_states`. SQLite serialises its writers already."""
+    if is_postgres(conn):
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :institution)"),
+            {"space": _LOAD_LOCKS, "institution": institution_id},
+        )
+
+
 def clear_month(conn: Connection, institution_id: int, period: str) -> None:
     """Remove the institution's snapshots of the month: a corrected file replaces them."""
     conn.execute(
