@@ -62,7 +62,7 @@ def onboarding_file(rows: int) -> Path:
     if paths:
         return paths[0]
     return generate_onboarding_file(
-        folder, rows=rows, known=("AMANA", rows, MONTHS_SEED), shared=SHARED, seed=8
+        folder, rows=rows, known=(rows, MONTHS_SEED), shared=SHARED, seed=8
     )
 
 

@@ -230,7 +230,7 @@ def test_month_files_follow_the_same_clients_month_after_month(tmp_path: Path) -
 def test_an_onboarding_file_shares_persons_with_the_first_institution(tmp_path: Path) -> None:
     [amana] = generate_month_files(tmp_path / "amana", rows=2_000, months=1, seed=3)
     ardi = generate_onboarding_file(
-        tmp_path / "ardi", rows=1_500, known=("AMANA", 2_000, 3), shared=0.4, seed=4
+        tmp_path / "ardi", rows=1_500, known=(2_000, 3), shared=0.4, seed=4
     )
     rows = read_files([ardi])
     assert ardi.name == "ARDI_2025-01.csv" and rows.height == 1_500

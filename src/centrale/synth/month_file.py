@@ -71,7 +71,7 @@ def generate_onboarding_file(
     folder: Path,
     *,
     rows: int,
-    known: tuple[str, int, int],
+    known: tuple[int, int],
     shared: float = 0.4,
     seed: int = 0,
     institution: str = "ARDI",
@@ -80,15 +80,15 @@ def generate_onboarding_file(
 ) -> Path:
     """A second institution's first month (`INSTITUTION_YYYY-MM.csv`, exactly `rows` rows)
     whose clients are, for a `shared` part, persons who are already clients of the
-    institution `known` = (code, rows, seed) of `generate_month_files`, written in this
+    institution whose `generate_month_files` had `known` = (rows, seed), written in this
     institution's own ways; the others are new. Also writes `truth.csv` (`customer_ref,
     person_id`, the person ids of the known institution's persons being its own).
 
-    >>> known = ("AMANA", 1000, 7)
+    >>> known = (1000, 7)  # AMANA's rows and seed
     >>> generate_onboarding_file(Path("ardi"), rows=1000, known=known)  # doctest: +SKIP
     PosixPath('ardi/ARDI_2025-01.csv')
     """
-    _code, known_rows, known_seed = known
+    known_rows, known_seed = known
     first = np.datetime64(period_text(month_index(period)) + "-01", "D")
     # The known institution's persons, drawn again from its seed: the same persons.
     theirs = draw_persons(streams(known_seed)["persons"], known_rows, first)
