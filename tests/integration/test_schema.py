@@ -98,3 +98,32 @@ def test_0013_keeps_every_stored_key_as_its_hash_and_coming_back_asks_for_a_reke
         assert conn.execute(text("SELECT COUNT(*) FROM identity_cin_keys")).scalar_one() == 0
     assert version == 1
     upgrade(db)
+
+
+def test_0015_triggers_drop_a_kept_state_and_come_and_go_with_the_revision(db: Engine) -> None:
+    def kept_after_a_write() -> int:
+        with db.begin() as conn:
+            conn.execute(text("DELETE FROM held_states"))
+            conn.execute(
+                text(
+                    "INSERT INTO held_states (institution_id, records, contracts) "
+                    "VALUES (1, '', '')"
+                )
+            )
+            conn.execute(text("UPDATE contracts SET amount = amount + 1"))
+            return int(conn.execute(text("SELECT count(*) FROM held_states")).scalar_one())
+
+    with db.begin() as conn:
+        conn.execute(text("INSERT INTO institutions (id, code, name) VALUES (1, 'AMANA', 'A')"))
+        conn.execute(
+            text(
+                "INSERT INTO contracts (id, institution_id, contract_ref, customer_ref, product, "
+                "disbursed_on, maturity_on, amount) VALUES (1, 1, 'C1', 'K1', 'individual', "
+                "'2024-06-01', '2025-06-01', 12000)"
+            )
+        )
+    assert kept_after_a_write() == 0
+    command.downgrade(alembic_config(db), "0014")
+    assert kept_after_a_write() == 1
+    upgrade(db)
+    assert kept_after_a_write() == 0
