@@ -62,6 +62,10 @@ class FebrlSpec:
     max_block: ClassVar[int] = 64
     household: ClassVar[set[str]] = set()
     sessions: ClassVar[list[Session]] = []
+    compared: ClassVar[tuple[str, ...]] = (
+        *("given_name", "surname", "date_of_birth", "soc_sec_id", "street_number"),
+        *("address_1", "suburb", "postcode", "state"),
+    )
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         return records.with_columns(
@@ -107,6 +111,7 @@ class Fake1000Spec:
     max_block: ClassVar[int] = 64
     household: ClassVar[set[str]] = set()
     sessions: ClassVar[list[Session]] = []
+    compared: ClassVar[tuple[str, ...]] = ("first_name", "surname", "dob", "city", "email")
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         return records

@@ -147,6 +147,10 @@ class BorrowerSpec:
         Session("cin", ("last_name", "first_name", "birth_date", "phone", "gender", "region")),
         Session("k_names_dob", ("cin", "phone", "gender", "region")),
     ]
+    compared: ClassVar[tuple[str, ...]] = (
+        *("cin", "phone", "gender", "region", "year", "month", "day"),
+        *("ln", "fn", "ln_key", "fn_key", "ln_ar", "fn_ar", "ln_ark", "fn_ark"),
+    )
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         """Features of records in the seam's `RECORD_SCHEMA` (extra columns are kept)."""

@@ -43,6 +43,8 @@ class LinkageSpec(Protocol):
     sessions: ClassVar[list[Session]]
     #: Comparisons on which relatives may agree (a third latent class); empty: two classes.
     household: ClassVar[set[str]]
+    #: The feature columns `compare` reads: only they are gathered for each pair.
+    compared: ClassVar[tuple[str, ...]]
 
     def prepare(self, records: pl.DataFrame) -> pl.DataFrame:
         """Features of `records`, one row per record, in the same order."""
@@ -58,16 +60,22 @@ def compare_pairs(
 ) -> np.ndarray:
     """Levels of each pair (`left`, `right` row indices into the two feature frames).
 
-    Only the columns the comparisons read are gathered, a chunk of pairs at a time.
+    Only the columns the comparisons read (`spec.compared`) are gathered, a chunk of pairs
+    at a time: a batch's frame also holds the records as reported, and gathering them too
+    cost a third more memory.
     """
     out = np.empty((len(pairs), len(spec.comparisons)), dtype=np.int8)
-    shared = set(right.columns)
-    columns = [c for c in left.columns if c in shared and not c.startswith("k_")]
+    columns = list(spec.compared)
     left, right = left.select(columns), right.select(columns)
     for start in range(0, len(pairs), CHUNK):
         chunk = pairs.slice(start, CHUNK)
         out[start : start + len(chunk)] = spec.compare(left[chunk["left"]], right[chunk["right"]])
     return out
+
+
+def linkage_columns(spec: LinkageSpec) -> list[str]:
+    """The columns that blocking and comparing read: all that training needs of a record."""
+    return list(dict.fromkeys([*spec.compared, *spec.blocking_keys]))
 
 
 def random_pairs(left_size: int, right_size: int | None, count: int, seed: int = 0) -> pl.DataFrame:

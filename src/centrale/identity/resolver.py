@@ -26,7 +26,7 @@ from centrale.identity.borrowers import (
     with_keys,
 )
 from centrale.identity.decide import Decision, decide
-from centrale.identity.linkage import Scored, score, train
+from centrale.identity.linkage import Scored, linkage_columns, score, train
 from centrale.identity.model import Model
 from centrale.identity.reference import likely_matches, or_reference
 from centrale.identity.seam import LINK_SCHEMA, IdentityResolver
@@ -226,6 +226,7 @@ class _RegistryPass:
     ) -> None:
         self.new, self.registry_size, self.chosen = new, registry_size, chosen
         self.train = train
+        self.columns = ["borrower_record_id", *linkage_columns(spec)]
         self.wanted = key_hashes(new, spec.blocking_keys) if candidates else None
         self.drawn: list[pl.DataFrame] = []
         self.kept: list[pl.DataFrame] = []
@@ -242,6 +243,7 @@ class _RegistryPass:
             if self.train:
                 self.drawn.append(part if inside is None else part[inside])
             self.kept.append(sharing_a_key(part, self.wanted))
+        self.wanted = None  # the batch's key hashes: not needed once the pass is over
 
     def _inside(self, start: int, length: int) -> np.ndarray:
         """The drawn positions within the slice at `start`. Positions from `registry_size`
@@ -254,11 +256,13 @@ class _RegistryPass:
 
     def training_data(self) -> pl.DataFrame:
         """The drawn records, the registry's and the batch's; handed over, not kept."""
-        new = self.new
+        # Only what training reads: the batch's frame also holds its records as reported.
+        new = self.new.select(self.columns)
         if self.chosen is not None:
             new = new[self.chosen[self.chosen >= self.registry_size] - self.registry_size]
         drawn, self.drawn = self.drawn, []
-        return pl.concat([*drawn, new], how="diagonal_relaxed")
+        drawn = [part.select(self.columns) for part in drawn]
+        return pl.concat([*drawn, new], how="vertical_relaxed")
 
     def candidates(self) -> pl.DataFrame:
         return pl.concat(self.kept) if self.kept else _no_features()

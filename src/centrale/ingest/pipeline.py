@@ -344,8 +344,11 @@ def _load(
             in_database.link_in_database(conn, customers_table)
             links = pl.DataFrame(schema=LINK_SCHEMA)
         else:
-            links = resolver.link(conn, pl.concat(to_link))
-        del to_link
+            # The chunks are let go before linking: the concatenation is a copy of them.
+            records = pl.concat(to_link)
+            to_link.clear()
+            links = resolver.link(conn, records)
+            del records
         loading.stage_links(conn, links)
     with _step(report, "borrowers"):
         loading.upsert_borrower_records(conn, customers_table, header.institution_id)
