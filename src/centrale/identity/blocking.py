@@ -38,12 +38,12 @@ def _hashed_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     return rows.drop_nulls(key).with_columns(pl.col(key).hash(_SEED))
 
 
-def _parts(rows: pl.DataFrame, key: str, count: int) -> dict[int, pl.DataFrame]:
+def _part(rows: pl.DataFrame, key: str, count: int, number: int) -> pl.DataFrame:
+    """The rows of part `number` of `count`: filtered when asked for, so that one part's
+    copy lives at a time, not all of them beside the whole."""
     if count == 1:
-        return {0: rows}
-    split = rows.with_columns((pl.col(key) % count).cast(pl.Int64).alias("_part"))
-    parts = split.partition_by("_part", as_dict=True, include_key=False)
-    return {int(part[0]): frame for part, frame in parts.items()}
+        return rows
+    return rows.filter(pl.col(key) % count == number)
 
 
 def _part_count(*sizes: int) -> int:
@@ -66,8 +66,9 @@ def pairs_within(frame: pl.DataFrame, keys: list[str], max_block: int = 64) -> p
     parts = []
     for key in keys:
         rows = _hashed_rows(frame, key)
-        for part in _parts(rows, key, _part_count(len(rows))).values():
-            blocks = _blocks(part, key, max_block)
+        count = _part_count(len(rows))
+        for number in range(count):
+            blocks = _blocks(_part(rows, key, count, number), key, max_block)
             joined = blocks.join(blocks, on=key, suffix="_r").filter(
                 pl.col("row") < pl.col("row_r")
             )
@@ -91,12 +92,12 @@ def pairs_between(
     for key in keys:
         rows_left, rows_right = _hashed_rows(left, key), _hashed_rows(right, key)
         count = _part_count(len(rows_left), len(rows_right))
-        lefts, rights = _parts(rows_left, key, count), _parts(rows_right, key, count)
-        for number, part in lefts.items():
-            if number not in rights:
+        for number in range(count):
+            right_part = _part(rows_right, key, count, number)
+            if right_part.is_empty():
                 continue
-            joined = _blocks(part, key, max_block).join(
-                _blocks(rights[number], key, max_block), on=key, suffix="_r"
+            joined = _blocks(_part(rows_left, key, count, number), key, max_block).join(
+                _blocks(right_part, key, max_block), on=key, suffix="_r"
             )
             parts.append(joined.select(left="row", right="row_r"))
     return _union(parts)

@@ -29,7 +29,7 @@ from centrale.identity.decide import Decision, decide
 from centrale.identity.linkage import Scored, linkage_columns, score, train
 from centrale.identity.model import Model
 from centrale.identity.reference import likely_matches, or_reference
-from centrale.identity.seam import LINK_SCHEMA, IdentityResolver
+from centrale.identity.seam import LINK_SCHEMA, RECORD_SCHEMA, IdentityResolver
 from centrale.settings import Settings
 from centrale.store import identity_repo as repo
 
@@ -71,8 +71,12 @@ class ModelResolver:
         if registry_size:  # an empty registry has no earlier links to forget
             ids = records["borrower_record_id"].to_list()
             repo.forget_records(conn, ids, with_keys(repo.key_sources(conn, ids)))
+            del ids  # a million Python ints, otherwise held through the link
             registry_size = repo.count_features(conn)
-        new = self.spec.prepare(records)
+        # The records as reported are let go once their features are made (the caller hands
+        # them over): only the features are compared, kept and written.
+        new = self.spec.prepare(records).drop(_REPORTED_ONLY)
+        del records
         if registry_size == 0:  # the first features: the registry's are of this version
             repo.set_features_version(conn, FEATURES_VERSION)
         model_id, model, registry = self._model_and_candidates(conn, new, registry_size)
@@ -188,6 +192,9 @@ class ModelResolver:
             schema=LINK_SCHEMA,
         )
 
+
+#: Columns of the seam's records that are not features.
+_REPORTED_ONLY = [c for c in RECORD_SCHEMA if c not in repo.FEATURE_SCHEMA]
 
 #: Registry features read at a time by a pass over the whole registry.
 _PASS_ROWS = 200_000

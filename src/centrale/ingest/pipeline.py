@@ -72,6 +72,14 @@ class SubmissionReport:
         return data
 
 
+def _handed_over(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """`frames` as one frame, the list emptied: the resolver then holds the only copy and
+    can let it go."""
+    whole = pl.concat(frames)
+    frames.clear()
+    return whole
+
+
 @contextmanager
 def _step(report: SubmissionReport, name: str) -> Iterator[None]:
     started = time.perf_counter()
@@ -325,6 +333,8 @@ def _load(
         report.accepted += valid.height
         if progress:
             progress(chunk.height)
+        # Let the chunk's frames go now: they would otherwise live on through the link.
+        del chunk, checked, kept, valid, customers, contracts, snapshots, problems
     report.rejected = report.rows - report.accepted
     if report.accepted == 0 and replacing is not None:
         raise _NothingValid(
@@ -344,11 +354,7 @@ def _load(
             in_database.link_in_database(conn, customers_table)
             links = pl.DataFrame(schema=LINK_SCHEMA)
         else:
-            # The chunks are let go before linking: the concatenation is a copy of them.
-            records = pl.concat(to_link)
-            to_link.clear()
-            links = resolver.link(conn, records)
-            del records
+            links = resolver.link(conn, _handed_over(to_link))
         loading.stage_links(conn, links)
     with _step(report, "borrowers"):
         loading.upsert_borrower_records(conn, customers_table, header.institution_id)

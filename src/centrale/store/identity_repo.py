@@ -65,6 +65,7 @@ def feature_slices(conn: Connection, rows: int) -> Iterator[pl.DataFrame]:
     """Every linked record's features, `rows` at a time in record order: a pass over a
     million-record registry that never holds it whole."""
     columns = ", ".join(FEATURE_SCHEMA)
+    postgres = is_postgres(conn)
     last = 0
     while True:
         part = read_columns(
@@ -73,6 +74,10 @@ def feature_slices(conn: Connection, rows: int) -> Iterator[pl.DataFrame]:
             f"ORDER BY borrower_record_id LIMIT {int(rows)}",
             FEATURE_SCHEMA,
         )
+        if not postgres:
+            # The pages were read once and will not be again: SQLite's cache of a quarter
+            # gigabyte would otherwise hold them through the link's peak.
+            conn.exec_driver_sql("PRAGMA shrink_memory")
         if not part.is_empty():
             yield part
         if len(part) < rows:
