@@ -24,6 +24,9 @@ TABLES = ("borrower_records", "contracts")
 
 
 def upgrade() -> None:
+    # A state kept before the triggers may have gone stale unseen: the next load reads the
+    # tables once.
+    op.execute("DELETE FROM held_states")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION held_states_forget() RETURNS trigger LANGUAGE plpgsql AS $$ "
