@@ -6,7 +6,7 @@ import polars as pl
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 import centrale.store.identity_tables
 import centrale.store.review_tables
@@ -16,6 +16,18 @@ from centrale.store.db import alembic_config, upgrade
 from centrale.store.identity_keys import record_keys
 from centrale.store.metadata import metadata
 from support.registry import stored_keys
+
+
+def _one_contract(conn: Connection) -> None:
+    """AMANA (id 1) and one contract of 12,000 (id 1)."""
+    conn.execute(text("INSERT INTO institutions (id, code, name) VALUES (1, 'AMANA', 'A')"))
+    conn.execute(
+        text(
+            "INSERT INTO contracts (id, institution_id, contract_ref, customer_ref, product, "
+            "disbursed_on, maturity_on, amount) VALUES (1, 1, 'C1', 'K1', 'individual', "
+            "'2024-06-01', '2025-06-01', 12000)"
+        )
+    )
 
 
 def test_migrated_database_matches_the_declared_tables(db: Engine) -> None:
@@ -29,14 +41,7 @@ def test_0012_fills_each_snapshot_with_its_contract_s_principal(db: Engine) -> N
     config = alembic_config(db)
     command.downgrade(config, "0011")
     with db.begin() as conn:
-        conn.execute(text("INSERT INTO institutions (id, code, name) VALUES (1, 'AMANA', 'A')"))
-        conn.execute(
-            text(
-                "INSERT INTO contracts (id, institution_id, contract_ref, customer_ref, product, "
-                "disbursed_on, maturity_on, amount) VALUES (1, 1, 'C1', 'K1', 'individual', "
-                "'2024-06-01', '2025-06-01', 12000)"
-            )
-        )
+        _one_contract(conn)
         conn.execute(
             text(
                 "INSERT INTO snapshots (contract_id, period, institution_id, submission_id, "
@@ -114,14 +119,7 @@ def test_0015_triggers_drop_a_kept_state_and_come_and_go_with_the_revision(db: E
             return int(conn.execute(text("SELECT count(*) FROM held_states")).scalar_one())
 
     with db.begin() as conn:
-        conn.execute(text("INSERT INTO institutions (id, code, name) VALUES (1, 'AMANA', 'A')"))
-        conn.execute(
-            text(
-                "INSERT INTO contracts (id, institution_id, contract_ref, customer_ref, product, "
-                "disbursed_on, maturity_on, amount) VALUES (1, 1, 'C1', 'K1', 'individual', "
-                "'2024-06-01', '2025-06-01', 12000)"
-            )
-        )
+        _one_contract(conn)
     assert kept_after_a_write() == 0
     command.downgrade(alembic_config(db), "0014")
     assert kept_after_a_write() == 1
