@@ -234,23 +234,24 @@ class _RegistryPass:
         self.new, self.registry_size, self.chosen = new, registry_size, chosen
         self.train = train
         self.columns = ["borrower_record_id", *linkage_columns(spec)]
-        self.wanted = key_hashes(new, spec.blocking_keys) if candidates else None
+        self.keys = spec.blocking_keys if candidates else None
         self.drawn: list[pl.DataFrame] = []
         self.kept: list[pl.DataFrame] = []
 
     def read(self, slices: Iterable[pl.DataFrame]) -> None:
+        # The batch's key hashes live only through the pass, not through training and scoring.
+        wanted = None if self.keys is None else key_hashes(self.new, self.keys)
         start = 0
         for part in slices:
             inside = None if self.chosen is None else self._inside(start, len(part))
             start += len(part)
-            if self.wanted is None:  # training only: the keys of the drawn records alone
+            if wanted is None:  # training only: the keys of the drawn records alone
                 self.drawn.append(with_keys(part if inside is None else part[inside]))
                 continue
             part = with_keys(part)
             if self.train:
                 self.drawn.append(part if inside is None else part[inside])
-            self.kept.append(sharing_a_key(part, self.wanted))
-        self.wanted = None  # the batch's key hashes: not needed once the pass is over
+            self.kept.append(sharing_a_key(part, wanted))
 
     def _inside(self, start: int, length: int) -> np.ndarray:
         """The drawn positions within the slice at `start`. Positions from `registry_size`
