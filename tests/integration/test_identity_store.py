@@ -19,7 +19,13 @@ from centrale.identity.persons import join_persons, show_person, split_person
 from centrale.identity.resolver import ModelResolver
 from centrale.identity.seam import LINK_SCHEMA, RECORD_SCHEMA
 from centrale.settings import Settings
-from centrale.store.identity_tables import identity_changes, identity_links, identity_models
+from centrale.store import identity_repo as repo
+from centrale.store.identity_tables import (
+    identity_changes,
+    identity_features,
+    identity_links,
+    identity_models,
+)
 from centrale.store.tables import borrower_records, institutions
 
 FIRST = [
@@ -207,6 +213,16 @@ def test_batch_linking_joins_records_across_institutions(linked) -> None:
     # A record that founded its person was compared with nothing: no levels to keep.
     founders = [e for e in evidence if e["decided_by"] == "new_person"]
     assert founders and all(e["levels"] is None for e in founders)
+
+
+def test_only_records_at_or_below_the_last_featured_one_can_have_rows_to_forget(linked) -> None:
+    engine, *_ = linked
+    with engine.connect() as conn:
+        last = repo.last_featured_record(conn)
+        largest = conn.execute(select(func.max(borrower_records.c.id))).scalar_one()
+        assert last == largest  # every record of the two batches was linked
+        conn.execute(identity_features.delete())
+        assert repo.last_featured_record(conn) == 0
 
 
 def test_show_explains_the_link_with_fields_that_agreed(linked) -> None:

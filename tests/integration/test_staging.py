@@ -128,3 +128,12 @@ def test_a_table_keeps_its_columns_within_a_block(sqlite_db: Engine) -> None:
                     out.append("persons", _ROWS.select("cin_norm", "id"))
         finally:
             stage.close()
+
+
+def test_a_registry_connection_bounds_sqlite_memory(sqlite_db: Engine) -> None:
+    # The page cache and the temporary tables are what SQLite holds of a load beside the
+    # frames: 64 MB of cache, temporary tables in files (an onboarding stays under 2 GiB).
+    with sqlite_db.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -65536
+        assert conn.exec_driver_sql("PRAGMA temp_store").scalar_one() == 1  # FILE
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"

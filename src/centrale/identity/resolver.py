@@ -69,10 +69,15 @@ class ModelResolver:
             return pl.DataFrame(schema=LINK_SCHEMA)
         registry_size = repo.count_features(conn)
         if registry_size:  # an empty registry has no earlier links to forget
-            ids = records["borrower_record_id"].to_list()
-            repo.forget_records(conn, ids, with_keys(repo.key_sources(conn, ids)))
-            del ids  # a million Python ints, otherwise held through the link
-            registry_size = repo.count_features(conn)
+            # A record above the last one with features has no identity rows. New records get
+            # ids above every existing record's, so a first load, all new, forgets nothing
+            # (on PostgreSQL, a concurrent load's may lie above: asked, and found with none).
+            all_ids = records["borrower_record_id"]
+            ids = all_ids.filter(all_ids <= repo.last_featured_record(conn)).to_list()
+            if ids:
+                repo.forget_records(conn, ids, with_keys(repo.key_sources(conn, ids)))
+                registry_size = repo.count_features(conn)
+            del all_ids, ids
         # The records as reported are let go once their features are made (the caller hands
         # them over): only the features are compared, kept and written.
         new = self.spec.prepare(records).drop(_REPORTED_ONLY)

@@ -187,6 +187,13 @@ def count_features(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(identity_features)).scalar_one())
 
 
+def last_featured_record(conn: Connection) -> int:
+    """The largest borrower record id that has features (0 when none has): a record above it
+    has no identity rows to forget. One step down the primary key."""
+    found = conn.execute(select(func.max(identity_features.c.borrower_record_id))).scalar_one()
+    return int(found or 0)
+
+
 #: What a record's keys are made of (`centrale.identity.borrowers.with_keys`), as
 #: `identity_features` keeps it.
 KEY_SOURCES: dict[str, pl.DataType] = {
