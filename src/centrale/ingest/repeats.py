@@ -5,8 +5,8 @@ The first valid row of a contract, and of a client, is the one kept; each later 
 repeats the contract, or gives the client another CIN, is a problem of that row, whether or
 not the row has other problems (a row is reported with every problem it has).
 
-Each chunk meets what the earlier chunks said through one set lookup of its contracts and
-one join of its clients: those grow to the whole file, and a lookup costs its size.
+Each chunk meets what the earlier chunks said through lookups of its contracts and clients
+in a `RefIndex`, which grows to the whole file without being hashed again for each chunk.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from centrale.ingest.rules import PROBLEM_SCHEMA
+from centrale.store.ref_index import RefIndex
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,19 @@ class Repeats:
     """What the chunks read so far said of contracts and clients (their first valid rows)."""
 
     def __init__(self) -> None:
-        self._contracts = pl.Series("contract_ref", [], dtype=pl.String)
-        self._customers = pl.DataFrame(schema={"customer_ref": pl.String, "first_cin": pl.String})
+        self._contracts = RefIndex(
+            pl.DataFrame(schema={"contract_ref": pl.String}), key="contract_ref"
+        )
+        self._customers = RefIndex(
+            pl.DataFrame(schema={"customer_ref": pl.String, "first_cin": pl.String}),
+            key="customer_ref",
+        )
 
     def split(self, chunk: pl.DataFrame, valid: pl.DataFrame) -> Kept:
         """Check a chunk (its raw rows) and its valid rows against each other and against
         the earlier chunks."""
         is_valid = chunk.get_column("row").is_in(valid.get_column("row").implode())
-        earlier = chunk.get_column("contract_ref").is_in(self._contracts.implode())
+        earlier = self._contracts.contains(chunk.get_column("contract_ref"))
         refs = valid.get_column("contract_ref")
         again = earlier.filter(is_valid) | (refs.is_duplicated() & ~refs.is_first_distinct())
         kept = valid.filter(~again)
@@ -55,18 +61,18 @@ class Repeats:
             ]
         )
         kept, first, conflicts = self._identities(kept)
-        self._contracts = pl.concat([self._contracts, kept.get_column("contract_ref")])
+        self._contracts.add(kept.select("contract_ref"))
         problems = pl.concat([_repeated_contracts(repeated), conflicts]).cast(PROBLEM_SCHEMA)
         return Kept(kept, first, problems)
 
     def _identities(self, kept: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
         """(rows kept, which is its client's first, conflicts): a client's rows must give the
         CIN of its first row, in an earlier chunk (`_customers`) or in this one."""
-        checked = kept.join(self._customers, on="customer_ref", how="left", maintain_order="left")
+        checked = kept.with_columns(self._customers.find(kept.get_column("customer_ref")))
         new = checked.get_column("first_cin").is_null()
         first = new & checked.get_column("customer_ref").is_first_distinct()
         firsts = checked.filter(first).select("customer_ref", first_cin="cin_norm")
-        self._customers = pl.concat([self._customers, firsts])
+        self._customers.add(firsts)
         # Few rows are a new client's second: they alone are joined to this chunk's firsts.
         again_here = (
             checked.filter(new & ~first)

@@ -38,6 +38,8 @@ _CIN_NOISE = r"[\s\-_./]+"
 _CIN_SHAPE = r"^[A-Z]{1,3}[0-9]{3,8}$"
 #: Country code (00212 or 212), then an optional 0, then the 9 digits of the national plan.
 _PHONE_NATIONAL = r"^(?:00212|212)?0?([5-8][0-9]{8})$"
+#: A phone as most files write it, 0612345678 or +212612345678: its 9 national digits.
+_PHONE_PLAIN = r"^(?:\+212|0)([5-8][0-9]{8})$"
 _MIN_BIRTH = date(1900, 1, 1)
 #: A date as format v1 writes it, with a month and a day that may exist: 2025-02-30 is one.
 _DAY_SHAPED = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -105,10 +107,10 @@ def _parse_date(column: str) -> pl.Expr:
 
 
 def _parse_int(column: str) -> pl.Expr:
+    """An integer column's value: a plain integer, or a spreadsheet's whole "5000.0"."""
     value = pl.col(column)
     plain = value.cast(pl.Int64, strict=False)
     # Spreadsheets write whole numbers as "5000.0"; that is still a whole number of dirhams.
-    # The regex runs only where the plain cast failed, which is rare.
     spreadsheet = pl.when(value.str.contains(r"^-?\d{1,15}\.0*$")).then(
         value.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False)
     )
@@ -133,14 +135,39 @@ def _int(column: str) -> pl.Expr:
 
 
 def parse_columns(chunk: pl.DataFrame) -> pl.DataFrame:
-    """Parse every typed column once; the rules and the typed rows read the results."""
-    return chunk.with_columns(
+    """Parse every typed column once; the rules and the typed rows read the results.
+
+    Most values are already in their plain form (a CIN such as BE123456, a phone such as
+    0612345678, a whole number): one cheap expression reads those, and the full
+    normalisation runs only on the rows of the others, a tenth to a fifth of a file. It is
+    the same as the full normalisation of every row (the tests hold them to the domain's).
+    """
+    parsed = chunk.with_columns(
         *[_parse_date(c).alias(f"_date_{c}") for c in DATE_COLUMNS],
-        *[_parse_int(c).alias(f"_int_{c}") for c in INTEGER_COLUMNS],
-        *[_sign(c).alias(f"_sign_{c}") for c in INTEGER_COLUMNS],
-        cin_norm_expr().alias("_cin_norm"),
-        phone_e164_expr().alias("_phone"),
+        *[pl.col(c).cast(pl.Int64, strict=False).alias(f"_int_{c}") for c in INTEGER_COLUMNS],
+        # The sign is read for a value that is not a 64-bit integer only (see the rules).
+        *[pl.lit(None, dtype=pl.Boolean).alias(f"_sign_{c}") for c in INTEGER_COLUMNS],
+        pl.when(pl.col("cin").str.contains(_CIN_SHAPE)).then(pl.col("cin")).alias("_cin_norm"),
+        ("+212" + pl.col("phone").str.extract(_PHONE_PLAIN, 1)).alias("_phone"),
     )
+    full = {
+        "_cin_norm": ("cin", [cin_norm_expr().alias("_cin_norm")]),
+        "_phone": ("phone", [phone_e164_expr().alias("_phone")]),
+        **{
+            f"_int_{c}": (c, [_parse_int(c).alias(f"_int_{c}"), _sign(c).alias(f"_sign_{c}")])
+            for c in INTEGER_COLUMNS
+        },
+    }
+    for result, (column, exprs) in full.items():
+        redo = parsed.get_column(column).is_not_null() & parsed.get_column(result).is_null()
+        rows = redo.arg_true()
+        if rows.is_empty():
+            continue
+        done = parsed.select(column)[rows].select(exprs)
+        parsed = parsed.with_columns(
+            parsed.get_column(name).scatter(rows, done.get_column(name)) for name in done.columns
+        )
+    return parsed
 
 
 def _present(column: str) -> pl.Expr:

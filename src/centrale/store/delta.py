@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 from centrale.domain.period import is_period
 from centrale.store import held_states
 from centrale.store.bulk import IdBlock, read_columns
+from centrale.store.ref_index import RefIndex
 
 #: Fields of a borrower record that identify its person: a change means linking again.
 IDENTITY_FIELDS = (
@@ -93,16 +94,23 @@ class Delta:
     def __init__(self, conn: Connection, institution_id: int, period: str) -> None:
         self._held, self._held_contracts = held_states.held(conn, institution_id)
         # A record linked to no person is linked again: its held identity never matches.
-        self._records = self._held.select(
-            "customer_ref",
-            "id",
-            held_identity=pl.when(pl.col("linked") == 1)
-            .then(pl.col("identity_hash").fill_null(0))
-            .otherwise(0),
-            held_record=pl.col("record_hash").fill_null(0),
+        # By customer_ref: the records held, then also those new in the file.
+        self._records = RefIndex(
+            self._held.select(
+                "customer_ref",
+                "id",
+                held_identity=pl.when(pl.col("linked") == 1)
+                .then(pl.col("identity_hash").fill_null(0))
+                .otherwise(0),
+                held_record=pl.col("record_hash").fill_null(0),
+            ),
+            key="customer_ref",
         )
-        self._contracts = self._held_contracts.select(
-            "contract_ref", "id", held_terms=pl.col("terms_hash").fill_null(0)
+        self._contracts = RefIndex(
+            self._held_contracts.select(
+                "contract_ref", "id", held_terms=pl.col("terms_hash").fill_null(0)
+            ),
+            key="contract_ref",
         )
         # A file for an earlier month than the institution's latest (a correction, a late
         # month) reports its history, not its customers' and contracts' current state: what
@@ -120,8 +128,6 @@ class Delta:
         #: The load reports the institution's latest month: what it writes is the current
         #: state of what it writes (see `held_after`).
         self.reports_latest = later.is_empty()
-        # customer_ref -> borrower record id, for the records held and those new in the file.
-        self._record_ids = self._records.select("customer_ref", "id")
         self._new_record_ids = IdBlock(conn, "borrower_records")
         self._new_contract_ids = IdBlock(conn, "contracts")
         self._written_records: list[pl.DataFrame] = []
@@ -134,7 +140,7 @@ class Delta:
         """
         frame = with_fingerprints(
             customers, {"identity_hash": IDENTITY_FIELDS, "record_hash": RECORD_FIELDS}
-        ).join(self._records, on="customer_ref", how="left")
+        ).with_columns(self._records.find(customers.get_column("customer_ref")))
         is_new = pl.col("id").is_null()
         frame = frame.with_columns(
             is_new.alias("is_new"),
@@ -146,32 +152,30 @@ class Delta:
             pl.col("to_link") | (pl.col("record_hash") != pl.col("held_record")).fill_null(True),
             ~pl.col("id").is_in(self._later_records.implode()).fill_null(False),
         ).drop("held_identity", "held_record")
-        new = frame.filter("is_new")
-        ids = self._new_record_ids.take(new.height)
-        new = new.with_columns(ids.alias("id"))
-        self._record_ids = pl.concat([self._record_ids, new.select("customer_ref", "id")])
-        written = pl.concat([frame.filter(~pl.col("is_new")), new])
-        self._written_records.append(written.select(_WRITTEN_RECORD))
-        return written
+        frame = _with_new_ids(frame, self._new_record_ids)
+        self._records.add(frame.filter("is_new").select("customer_ref", "id"))
+        self._written_records.append(frame.select(_WRITTEN_RECORD))
+        return frame
 
     def contracts(self, valid: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(contracts to write, every contract's snapshot) of a chunk of valid rows."""
-        frame = with_fingerprints(valid, {"terms_hash": CONTRACT_FIELDS}).join(
-            self._contracts, on="contract_ref", how="left"
+        frame = with_fingerprints(valid, {"terms_hash": CONTRACT_FIELDS}).with_columns(
+            self._contracts.find(valid.get_column("contract_ref"))
         )
-        new = frame.filter(pl.col("id").is_null())
-        new = new.with_columns(self._new_contract_ids.take(new.height).alias("id"))
-        frame = pl.concat([frame.filter(pl.col("id").is_not_null()), new]).with_columns(
-            pl.col("held_terms").is_null().alias("is_new")
+        frame = _with_new_ids(
+            frame.with_columns(is_new=pl.col("id").is_null()), self._new_contract_ids
         )
         to_write = frame.filter(
             pl.col("is_new") | (pl.col("terms_hash") != pl.col("held_terms")).fill_null(True),
             ~pl.col("id").is_in(self._later_contracts.implode()).fill_null(False),
         ).select("id", "is_new", "contract_ref", *CONTRACT_FIELDS, "terms_hash")
         self._written_contracts.append(to_write.select(list(held_states.CONTRACTS)))
-        snapshots = frame.join(
-            self._record_ids.rename({"id": "borrower_record_id"}), on="customer_ref", how="left"
-        ).select(pl.col("id").alias("contract_id"), "borrower_record_id", *SNAPSHOT_FIELDS)
+        records = self._records.find(frame.get_column("customer_ref"), ["id"])
+        snapshots = frame.select(
+            pl.col("id").alias("contract_id"),
+            records.get_column("id").alias("borrower_record_id"),
+            *SNAPSHOT_FIELDS,
+        )
         # In id order the snapshots' primary key grows at few places instead of at random.
         return to_write, snapshots.sort("contract_id")
 
@@ -187,6 +191,14 @@ class Delta:
             linked=(~pl.col("id").is_in(unlinked.implode())).cast(pl.Int64)
         )
         return records, _replaced(self._held_contracts, self._written_contracts)
+
+
+def _with_new_ids(frame: pl.DataFrame, block: IdBlock) -> pl.DataFrame:
+    """`frame` whose rows without an `id` (the new ones) get theirs from `block`, in order."""
+    new = frame.select(pl.arg_where(pl.col("id").is_null())).to_series()
+    if new.is_empty():
+        return frame
+    return frame.with_columns(frame.get_column("id").scatter(new, block.take(len(new))))
 
 
 def _replaced(held: pl.DataFrame, written: list[pl.DataFrame]) -> pl.DataFrame:

@@ -1,0 +1,111 @@
+"""Rows found by a text key (a customer or contract ref), chunk after chunk of a file.
+
+A load meets each chunk of its file with what it holds by ref: the registry's ids and
+fingerprints of the institution (a million refs), and what the file's earlier chunks said.
+A Polars join or `is_in` builds its hash table on that side afresh for every chunk: in a
+settled month of a million rows that was most of the split's time.
+
+Here the held rows are sorted once by a 64-bit hash of their key (xxHash64, which Polars'
+`search_sorted` searches as plain integers, in cache), and a chunk's keys are hashed and
+found by binary search. The key itself is then compared, so that the answer is exact: two
+keys of one hash (about one chance in 10^7 for a million refs) are both searched.
+
+What a load adds as it goes (the refs new in each chunk) comes as runs, each sorted on
+arrival; a lookup searches every run. Runs are merged when they grow many, so that a first
+load, where every ref is new, does not search a run per chunk.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import polars_hash as plh
+
+#: Runs kept apart before they are merged into one.
+_MAX_RUNS = 4
+_HASH = "_key_hash"
+
+
+def key_hashes(keys: pl.Series) -> pl.Series:
+    """The 64-bit hash by which keys are sorted and searched (the same in every version)."""
+    frame = keys.rename("key").to_frame()
+    return frame.select(plh.col("key").nchash.xxhash64()).to_series()
+
+
+class RefIndex:
+    """Rows of unique text keys, looked up by key.
+
+    >>> index = RefIndex(pl.DataFrame({"ref": ["b", "a"], "id": [2, 1]}), key="ref")
+    >>> index.find(pl.Series(["a", "c", "b"]))["id"].to_list()
+    [1, None, 2]
+    """
+
+    def __init__(self, frame: pl.DataFrame, *, key: str) -> None:
+        self._key = key
+        self._schema = frame.schema
+        self._runs: list[pl.DataFrame] = []
+        self.add(frame)
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """More rows, whose keys are in none of the rows added before (the caller knows).
+        Columns of the index that `frame` lacks are null in its rows."""
+        if frame.is_empty():
+            return
+        run = frame.select(
+            pl.col(n) if n in frame.columns else pl.lit(None, dtype=t).alias(n)
+            for n, t in self._schema.items()
+        )
+        run = run.with_columns(key_hashes(run.get_column(self._key)).alias(_HASH))
+        self._runs.append(run.sort(_HASH))
+        if len(self._runs) > _MAX_RUNS:
+            self._runs = [pl.concat(self._runs).sort(_HASH)]
+
+    def contains(self, keys: pl.Series) -> pl.Series:
+        """Whether each key is held (aligned with `keys`; a null key is not)."""
+        hashes = key_hashes(keys)
+        found = pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True)
+        for run in self._runs:
+            found = found | self._positions(run, keys, hashes).is_not_null()
+        return found.alias(keys.name)
+
+    def find(self, keys: pl.Series, columns: list[str] | None = None) -> pl.DataFrame:
+        """The held rows' other `columns` (all by default) for each key, aligned with
+        `keys`: nulls where a key is not held."""
+        values = columns or [n for n in self._schema.names() if n != self._key]
+        hashes = key_hashes(keys)
+        # A key is in one run at most: a gather at a null position is a null row.
+        parts = [run.select(values)[self._positions(run, keys, hashes)] for run in self._runs]
+        if not parts:
+            return pl.DataFrame(
+                [
+                    pl.repeat(None, len(keys), dtype=self._schema[n], eager=True).alias(n)
+                    for n in values
+                ]
+            )
+        if len(parts) == 1:
+            return parts[0]
+        return pl.select(pl.coalesce([p.get_column(n) for p in parts]).alias(n) for n in values)
+
+    def _positions(self, run: pl.DataFrame, keys: pl.Series, hashes: pl.Series) -> pl.Series:
+        """Where each key is in `run`, null where it is not."""
+        held_hashes, held_keys = run.get_column(_HASH), run.get_column(self._key)
+        # Searched in hash order, the searches walk the held hashes forward (twice as fast).
+        order = hashes.arg_sort()
+        first = pl.zeros(len(keys), dtype=pl.get_index_type(), eager=True).scatter(
+            order, held_hashes.search_sorted(hashes.gather(order), side="left")
+        )
+        found = pl.repeat(None, len(keys), dtype=first.dtype, eager=True)
+        # The rows of a key's hash are contiguous from `first`: step along them while some
+        # key has met only rows of its hash with another key (a collision).
+        pending = pl.repeat(True, len(keys), dtype=pl.Boolean, eager=True)
+        step = 0
+        while True:
+            at = first + step
+            inside = at < len(run)
+            at = at.clip(0, max(len(run) - 1, 0))
+            pending = pending & inside & (held_hashes.gather(at) == hashes).fill_null(False)
+            match = pending & (held_keys.gather(at) == keys).fill_null(False)
+            found = pl.select(pl.when(match).then(at).otherwise(found)).to_series()
+            pending = pending & ~match
+            if not pending.any():
+                return found
+            step += 1
