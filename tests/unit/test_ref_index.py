@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from centrale.store import ref_index
-from centrale.store.ref_index import RefIndex
+from centrale.store.ref_index import RefIndex, in_key_order, merged_in_key_order
 
 REFS = st.text(alphabet="AB-01é", min_size=0, max_size=4)
 
@@ -93,3 +93,14 @@ def test_many_runs_are_merged_and_still_found() -> None:
         index.add(pl.DataFrame({"ref": [f"r{i}"], "id": [i]}))
     assert len(index._runs) <= 5
     assert index.find(pl.Series([f"r{i}" for i in range(20)]))["id"].to_list() == list(range(20))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(REFS, unique=True, max_size=30), st.integers(0, 30))
+def test_a_merge_keeps_the_key_order_that_a_sort_gives(refs: list[str], cut: int) -> None:
+    frame = _batches(refs, [])[0]
+    ordered, more = in_key_order(frame.slice(cut), "ref"), frame.slice(0, cut)
+    merged = merged_in_key_order(ordered, more, "ref")
+    assert merged.equals(in_key_order(frame, "ref"))
+    # A frame already in key order is handed back as it is: nothing is sorted again.
+    assert in_key_order(merged, "ref") is merged

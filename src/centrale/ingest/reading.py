@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -67,29 +67,33 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
             f"{path} n'est pas un fichier (un dossier ?) ; donnez le chemin d'un fichier"
         )
     name = path.name.lower()
-    sha = file_sha256(path)
+    if not name.endswith((".csv", ".csv.gz", ".xlsx")):
+        raise InvalidSubmission(
+            f"{path.name} : format de fichier non reconnu ; envoyez un fichier .csv, .csv.gz "
+            "ou .xlsx"
+        )
+    # A CSV's checks read it beside its digest (hashlib lets the other thread run).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-sha") as pool:
+        digest = pool.submit(file_sha256, path)
+        checked = _checked_csv(path, path.name, "") if name.endswith(".csv") else None
+        sha = digest.result()
+    if checked is not None:
+        yield replace(checked, sha256=sha)
+        return
     if name.endswith(".xlsx"):
         yield SourceFile(path.name, sha, None, _read_sheet(path))
         return
-    if name.endswith(".csv.gz"):
-        with tempfile.TemporaryDirectory(prefix="centrale-gz-") as tmp:
-            plain = Path(tmp) / path.name[: -len(".gz")]
-            try:
-                with gzip.open(path, "rb") as src, plain.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, _BLOCK)
-            except (OSError, EOFError, zlib.error) as error:
-                raise InvalidSubmission(
-                    f"{path.name} : archive gzip illisible ({_why_not_gzip(error)}) ; "
-                    "recompressez le fichier avec gzip, ou envoyez le CSV tel quel"
-                ) from error
-            yield _checked_csv(plain, path.name, sha)
-        return
-    if name.endswith(".csv"):
-        yield _checked_csv(path, path.name, sha)
-        return
-    raise InvalidSubmission(
-        f"{path.name} : format de fichier non reconnu ; envoyez un fichier .csv, .csv.gz ou .xlsx"
-    )
+    with tempfile.TemporaryDirectory(prefix="centrale-gz-") as tmp:
+        plain = Path(tmp) / path.name[: -len(".gz")]
+        try:
+            with gzip.open(path, "rb") as src, plain.open("wb") as dst:
+                shutil.copyfileobj(src, dst, _BLOCK)
+        except (OSError, EOFError, zlib.error) as error:
+            raise InvalidSubmission(
+                f"{path.name} : archive gzip illisible ({_why_not_gzip(error)}) ; "
+                "recompressez le fichier avec gzip, ou envoyez le CSV tel quel"
+            ) from error
+        yield _checked_csv(plain, path.name, sha)
 
 
 def _why_not_gzip(error: Exception) -> str:

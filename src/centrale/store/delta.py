@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from centrale.domain.period import is_period
 from centrale.store import held_states
 from centrale.store.bulk import IdBlock, read_columns
-from centrale.store.ref_index import RefIndex
+from centrale.store.ref_index import RefIndex, in_key_order, merged_in_key_order
 
 #: Fields of a borrower record that identify its person: a change means linking again.
 IDENTITY_FIELDS = (
@@ -66,21 +66,29 @@ def with_fingerprints(frame: pl.DataFrame, names: dict[str, Sequence[str]]) -> p
     each field apart costs a third of building one text per row and tells a null from any
     value and one field's value from its neighbour's.
     """
-    return frame.with_columns(_fingerprint(fields).alias(name) for name, fields in names.items())
+    # A field in several fingerprints (the identity's are the record's too) is hashed once.
+    fields = list(dict.fromkeys(f for group in names.values() for f in group))
+    hashed = frame.with_columns(_field_hash(f).alias(_HASHED + f) for f in fields)
+    return hashed.with_columns(_fold(group).alias(name) for name, group in names.items()).drop(
+        _HASHED + f for f in fields
+    )
 
 
 _FOLD = 0x100000001B3  # the 64-bit FNV prime
 _NULL = 0x9E3779B97F4A7C15  # what a null field hashes to
+_HASHED = "_field_hash_"
 
 
-def _fingerprint(fields: Sequence[str]) -> pl.Expr:
+def _field_hash(field: str) -> pl.Expr:
+    # (polars-hash's namespace survives `cast` at run time, not in its type hints)
+    hashed = plh.col(field).cast(pl.String).nchash.xxhash64()  # type: ignore[attr-defined]
+    return hashed.fill_null(pl.lit(_NULL, dtype=pl.UInt64))
+
+
+def _fold(fields: Sequence[str]) -> pl.Expr:
     folded = pl.lit(0, dtype=pl.UInt64)
     for field in fields:
-        # (polars-hash's namespace survives `cast` at run time, not in its type hints)
-        hashed = plh.col(field).cast(pl.String).nchash.xxhash64()  # type: ignore[attr-defined]
-        folded = (folded * pl.lit(_FOLD, dtype=pl.UInt64)) ^ hashed.fill_null(
-            pl.lit(_NULL, dtype=pl.UInt64)
-        )
+        folded = (folded * pl.lit(_FOLD, dtype=pl.UInt64)) ^ pl.col(_HASHED + field)
     return folded.reinterpret(signed=True)
 
 
@@ -92,7 +100,10 @@ class Delta:
     """
 
     def __init__(self, conn: Connection, institution_id: int, period: str) -> None:
-        self._held, self._held_contracts = held_states.held(conn, institution_id)
+        held, held_contracts = held_states.held(conn, institution_id)
+        # In the order of their indexes, kept so for the next load (see `held_after`).
+        self._held = in_key_order(held, "customer_ref")
+        self._held_contracts = in_key_order(held_contracts, "contract_ref")
         # A record linked to no person is linked again: its held identity never matches.
         # By customer_ref: the records held, then also those new in the file.
         self._records = RefIndex(
@@ -187,10 +198,11 @@ class Delta:
         Only for a load of the latest month that replaced no month: a correction also drops
         rows, and a late month does not write its rows' current state.
         """
-        records = _replaced(self._held.drop("linked"), self._written_records).with_columns(
-            linked=(~pl.col("id").is_in(unlinked.implode())).cast(pl.Int64)
-        )
-        return records, _replaced(self._held_contracts, self._written_contracts)
+        records = _replaced(
+            self._held.drop("linked"), self._written_records, "customer_ref"
+        ).with_columns(linked=(~pl.col("id").is_in(unlinked.implode())).cast(pl.Int64))
+        contracts = _replaced(self._held_contracts, self._written_contracts, "contract_ref")
+        return records, contracts
 
 
 def _with_new_ids(frame: pl.DataFrame, block: IdBlock) -> pl.DataFrame:
@@ -201,13 +213,14 @@ def _with_new_ids(frame: pl.DataFrame, block: IdBlock) -> pl.DataFrame:
     return frame.with_columns(frame.get_column("id").scatter(new, block.take(len(new))))
 
 
-def _replaced(held: pl.DataFrame, written: list[pl.DataFrame]) -> pl.DataFrame:
-    """`held`, whose rows written again are replaced by their `written` versions."""
+def _replaced(held: pl.DataFrame, written: list[pl.DataFrame], key: str) -> pl.DataFrame:
+    """`held` (in key order), whose rows written again are replaced by their `written`
+    versions; in key order."""
     if not written:
         return held
-    new = pl.concat(written)
-    kept = held.join(new.select("id"), on="id", how="anti")
-    return pl.concat([kept, new.select(held.columns)], how="vertical_relaxed")
+    new = pl.concat(written).select(held.columns).cast(dict(held.schema))
+    kept = held.filter(~pl.col("id").is_in(new.get_column("id").implode()))
+    return merged_in_key_order(kept, new, key)
 
 
 _WRITTEN_RECORD = ("customer_ref", "id", "identity_hash", "record_hash")

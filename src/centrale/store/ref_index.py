@@ -31,6 +31,25 @@ def key_hashes(keys: pl.Series) -> pl.Series:
     return frame.select(plh.col("key").nchash.xxhash64()).to_series()
 
 
+def in_key_order(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """`frame` in the order in which a `RefIndex` holds it: by the hash of its `key`. A
+    frame kept in that order (what the registry holds, from one load to the next) is
+    returned as it is, and its index is built without sorting a million rows again."""
+    hashes = key_hashes(frame.get_column(key))
+    if hashes.is_sorted():
+        return frame
+    return frame.with_columns(hashes.alias(_HASH)).sort(_HASH).drop(_HASH)
+
+
+def merged_in_key_order(ordered: pl.DataFrame, more: pl.DataFrame, key: str) -> pl.DataFrame:
+    """`ordered` (in key order, see `in_key_order`) and `more` (in any order) as one frame
+    in key order: a merge, not a sort of the whole."""
+    if more.is_empty():
+        return ordered
+    hashed = [f.with_columns(key_hashes(f.get_column(key)).alias(_HASH)) for f in (ordered, more)]
+    return hashed[0].merge_sorted(hashed[1].sort(_HASH), _HASH).drop(_HASH)
+
+
 class RefIndex:
     """Rows of unique text keys, looked up by key.
 
@@ -55,7 +74,7 @@ class RefIndex:
             for n, t in self._schema.items()
         )
         run = run.with_columns(key_hashes(run.get_column(self._key)).alias(_HASH))
-        self._runs.append(run.sort(_HASH))
+        self._runs.append(run if run.get_column(_HASH).is_sorted() else run.sort(_HASH))
         if len(self._runs) > _MAX_RUNS:
             self._runs = [pl.concat(self._runs).sort(_HASH)]
 
