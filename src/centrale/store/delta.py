@@ -218,7 +218,7 @@ def _replaced(held: pl.DataFrame, written: list[pl.DataFrame], key: str) -> pl.D
     versions; in key order."""
     if not written:
         return held
-    new = pl.concat(written).select(held.columns).cast(dict(held.schema))
+    new = pl.concat(written).select(held.columns).cast(held.schema)
     kept = held.filter(~pl.col("id").is_in(new.get_column("id").implode()))
     return merged_in_key_order(kept, new, key)
 
