@@ -335,6 +335,9 @@ def _load(
             progress(chunk.height)
         # Let the chunk's frames go now: they would otherwise live on through the link.
         del chunk, checked, kept, valid, customers, contracts, snapshots, problems
+    # What the chunks were checked and split against is let go before the link.
+    delta.split_done()
+    del repeats
     report.rejected = report.rows - report.accepted
     if report.accepted == 0 and replacing is not None:
         raise _NothingValid(

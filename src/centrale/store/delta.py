@@ -190,6 +190,12 @@ class Delta:
         # In id order the snapshots' primary key grows at few places instead of at random.
         return to_write, snapshots.sort("contract_id")
 
+    def split_done(self) -> None:
+        """Let the lookups of the chunks go (a million refs and more): the link that follows
+        the split is the load's peak of memory, and it needs none of them."""
+        empty = pl.DataFrame(schema={"ref": pl.String})
+        self._records = self._contracts = RefIndex(empty, key="ref")
+
     def held_after(self, unlinked: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(records, contracts) of the institution as the tables hold them once this load's
         writes are made, for `held_states.keep`: what was held, with what was written in
