@@ -79,9 +79,14 @@ class DatabaseUnavailable(CentraleError):
 
 
 class InvalidSubmission(InvalidInput):
-    """A submission file rejected whole; `reason` is what the data officer reads."""
+    """A submission file rejected whole; `reason` is what the data officer reads.
+
+    `file_sha256` is the file's digest when it was taken before the rejection (a file that
+    was read), so that the rejection is recorded against the file.
+    """
 
     code = "invalid_submission"
+    file_sha256 = ""
 
 
 class ConsentRequired(InvalidInput):

@@ -491,6 +491,30 @@ def test_windows_1256_is_rejected_with_its_name(amana: App, tmp_path: Path) -> N
     assert "ligne 2" in (report.reason or "")
 
 
+def test_a_file_refused_before_its_rows_are_read_is_recorded(amana: App, tmp_path: Path) -> None:
+    """Not UTF-8, empty, a wrong header, a broken archive or workbook: the attempt shows in
+    the submissions, with its reason, once per file and reason."""
+    v1 = write_v1(tmp_path / "a.csv", [v1_row(1, last_name="Elamrani")], encoding="cp1256")
+    empty = tmp_path / "b.csv"
+    empty.write_bytes(b"")
+    header = tmp_path / "c.csv"
+    header.write_text(v1_text([v1_row(1)]).replace("birth_date", "naissance", 1))
+    archive = tmp_path / "d.csv.gz"
+    archive.write_bytes(b"not gzip at all")
+    sheet = tmp_path / "e.xlsx"
+    sheet.write_bytes(b"not a workbook")
+    refused = [services.submit_file(amana, path) for path in (v1, empty, header, archive, sheet)]
+    assert all(r.status == "rejected" and r.submission_id for r in refused)
+    for report in refused:
+        stored = services.submission(amana, report.submission_id or 0)
+        assert stored.status == "rejected" and stored.reason == report.reason
+        assert stored.file_name == report.file and len(stored.file_sha256) == 64
+        assert (stored.institution_code, stored.period) == (None, None)
+    again = services.submit_file(amana, v1)
+    assert again.unchanged and again.submission_id == refused[0].submission_id
+    assert count(amana, submissions) == len(refused)
+
+
 def test_latin1_is_rejected_with_its_name(amana: App, tmp_path: Path) -> None:
     rows = [v1_row(1, last_name_ar="", first_name_ar="", purpose="Achat d'équipement")]
     report = services.submit_file(amana, write_v1(tmp_path / "a.csv", rows, encoding="cp1252"))

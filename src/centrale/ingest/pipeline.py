@@ -156,6 +156,7 @@ def submit_file(
         if isinstance(error, _NothingValid):
             problems, report.rows, report.rejected = error.problems, error.rows, error.rows
             report.problems = problems.sort("row").to_dicts()
+        sha = sha or error.file_sha256
         if not sha:  # no file was read (missing, a folder): nothing was submitted to record
             return report
         with engine.begin() as conn:

@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -75,25 +75,41 @@ def open_submission(path: Path) -> Iterator[SourceFile]:
     # A CSV's checks read it beside its digest (hashlib lets the other thread run).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-sha") as pool:
         digest = pool.submit(file_sha256, path)
-        checked = _checked_csv(path, path.name, "") if name.endswith(".csv") else None
+        with _signed(digest.result):
+            checked = _checked_csv(path, path.name, "") if name.endswith(".csv") else None
         sha = digest.result()
     if checked is not None:
         yield replace(checked, sha256=sha)
         return
     if name.endswith(".xlsx"):
-        yield SourceFile(path.name, sha, None, _read_sheet(path))
+        with _signed(lambda: sha):
+            sheet = _read_sheet(path)
+        yield SourceFile(path.name, sha, None, sheet)
         return
     with tempfile.TemporaryDirectory(prefix="centrale-gz-") as tmp:
         plain = Path(tmp) / path.name[: -len(".gz")]
-        try:
-            with gzip.open(path, "rb") as src, plain.open("wb") as dst:
-                shutil.copyfileobj(src, dst, _BLOCK)
-        except (OSError, EOFError, zlib.error) as error:
-            raise InvalidSubmission(
-                f"{path.name} : archive gzip illisible ({_why_not_gzip(error)}) ; "
-                "recompressez le fichier avec gzip, ou envoyez le CSV tel quel"
-            ) from error
-        yield _checked_csv(plain, path.name, sha)
+        with _signed(lambda: sha):
+            try:
+                with gzip.open(path, "rb") as src, plain.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, _BLOCK)
+            except (OSError, EOFError, zlib.error) as error:
+                raise InvalidSubmission(
+                    f"{path.name} : archive gzip illisible ({_why_not_gzip(error)}) ; "
+                    "recompressez le fichier avec gzip, ou envoyez le CSV tel quel"
+                ) from error
+            checked = _checked_csv(plain, path.name, sha)
+        yield checked
+
+
+@contextmanager
+def _signed(sha: Callable[[], str]) -> Iterator[None]:
+    """A rejection raised inside carries the file's digest: the file was read, and its
+    rejection is recorded (`InvalidSubmission.file_sha256`)."""
+    try:
+        yield
+    except InvalidSubmission as error:
+        error.file_sha256 = sha()
+        raise
 
 
 def _why_not_gzip(error: Exception) -> str:
