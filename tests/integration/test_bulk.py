@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, insert, inspect
+from sqlalchemy import Engine, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from centrale.store import bulk
@@ -70,39 +70,42 @@ _RECORD = {
 }
 
 
-def test_constraints_set_aside_on_postgresql_check_every_row_when_they_come_back(
-    db: Engine,
-) -> None:
-    """PostgreSQL drops the unique and primary keys asked for and adds them back, which
-    checks the rows written meanwhile; SQLite cannot drop a constraint and keeps them."""
+def test_keys_set_aside_check_every_row_when_they_come_back(db: Engine) -> None:
+    """The unique index of a customer's ref is dropped and built again on both backends,
+    which checks the rows written meanwhile; PostgreSQL drops the primary key asked for
+    too, SQLite cannot drop a constraint and keeps it."""
+    unique = "uq_borrower_records_institution_id_customer_ref"
 
-    def constraints() -> set[str]:
-        found = inspect(db).get_unique_constraints("borrower_records")
+    def keys() -> set[str]:
+        found = inspect(db).get_indexes("borrower_records")
         key = inspect(db).get_pk_constraint("identity_keys")
-        return {str(c["name"]) for c in found} | ({str(key["name"])} if key["name"] else set())
+        return {str(i["name"]) for i in found} | ({str(key["name"])} if key["name"] else set())
 
-    before = constraints()
+    before = keys()
+    assert unique in before
     postgres = db.dialect.name == "postgresql"
     with db.begin() as conn:
         conn.execute(insert(institutions).values(id=1, code="AMANA", name="Al Amana"))
         assert bulk.is_empty(conn, borrower_records)
         with (
-            bulk.indexes_set_aside(conn, borrower_records, unique=True),
+            bulk.indexes_set_aside(conn, borrower_records),
             bulk.indexes_set_aside(conn, identity_keys, primary_key=True),
         ):
-            inside = {
-                str(c["name"]) for c in inspect(conn).get_unique_constraints("borrower_records")
-            }
-            assert not inside if postgres else inside
+            inside = {str(i["name"]) for i in inspect(conn).get_indexes("borrower_records")}
+            assert unique not in inside
+            key = inspect(conn).get_pk_constraint("identity_keys")["name"]
+            assert not key if postgres else key
             conn.execute(insert(borrower_records).values(id=1, **_RECORD, customer_ref="K1"))
         assert not bulk.is_empty(conn, borrower_records)
-    assert constraints() == before
+    assert keys() == before
     with (
         pytest.raises(IntegrityError),
         db.begin() as conn,
-        bulk.indexes_set_aside(conn, borrower_records, unique=True),
+        bulk.indexes_set_aside(conn, borrower_records),
     ):
-        # The same customer twice: refused as it goes in (SQLite) or as the key comes back.
+        # The same customer twice: refused as the index comes back.
         row = {**_RECORD, "customer_ref": "K2"}
         conn.execute(insert(borrower_records), [{"id": 2, **row}, {"id": 3, **row}])
-    assert constraints() == before
+    assert keys() == before
+    with db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(borrower_records)).scalar_one() == 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 import centrale.store.identity_tables
 import centrale.store.review_tables
@@ -127,3 +129,37 @@ def test_0015_triggers_drop_a_kept_state_and_come_and_go_with_the_revision(db: E
     with db.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM held_states")).scalar_one() == 0
     assert kept_after_a_write() == 0
+
+
+def test_0016_keeps_refs_unique_by_an_index_and_the_triggers_of_0015(db: Engine) -> None:
+    """Up and down again: the refs stay unique, the rows and the triggers stay."""
+    names = {
+        "uq_borrower_records_institution_id_customer_ref",
+        "uq_contracts_institution_id_contract_ref",
+    }
+    with db.begin() as conn:
+        _one_contract(conn)
+    command.downgrade(alembic_config(db), "0015")
+    with db.connect() as conn:
+        constraints = {str(c["name"]) for c in inspect(conn).get_unique_constraints("contracts")}
+    assert "uq_contracts_institution_id_contract_ref" in constraints
+    upgrade(db)
+    with db.connect() as conn:
+        indexes = inspect(conn).get_indexes("borrower_records") + inspect(conn).get_indexes(
+            "contracts"
+        )
+        assert names <= {str(i["name"]) for i in indexes if i["unique"]}
+        assert conn.execute(text("SELECT count(*) FROM contracts")).scalar_one() == 1
+    with db.begin() as conn:
+        conn.execute(text("INSERT INTO held_states VALUES (1, '', '')"))
+        conn.execute(text("UPDATE contracts SET amount = amount + 1"))
+        # The table rebuilt on SQLite kept the trigger of 0015: the kept state is forgotten.
+        assert conn.execute(text("SELECT count(*) FROM held_states")).scalar_one() == 0
+    with pytest.raises(IntegrityError), db.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO contracts (id, institution_id, contract_ref, customer_ref, "
+                "product, disbursed_on, maturity_on, amount) VALUES (2, 1, 'C1', 'K1', "
+                "'individual', '2024-06-01', '2025-06-01', 12000)"
+            )
+        )

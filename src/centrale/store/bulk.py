@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import polars as pl
-from sqlalchemy import Connection, Constraint, Table, UniqueConstraint, exists, select, text
+from sqlalchemy import Connection, Constraint, Table, exists, select, text
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 #: SQL types of temporary staging columns, by Polars type; wide enough on both backends.
@@ -75,7 +75,6 @@ def indexes_set_aside(
     conn: Connection,
     table: Table,
     when: bool = True,
-    unique: bool = False,
     primary_key: bool = False,
 ) -> Iterator[None]:
     """Drop `table`'s secondary indexes around a bulk insert, then build them again: one sort
@@ -83,18 +82,14 @@ def indexes_set_aside(
     if the load fails, its rollback restores them. On PostgreSQL the drop locks the table
     until the load commits, so callers use it only while nobody can be reading it.
 
-    On PostgreSQL, `unique` sets the unique constraints aside too, and `primary_key` the
-    primary key (for a table whose key is all it has, in random order); adding them back
-    checks every row, so nothing that breaks them can stay. SQLite cannot drop a
-    constraint, and keeps them.
+    A unique index built again checks every row, so nothing that breaks it can stay. On
+    PostgreSQL, `primary_key` sets the primary key aside too (for a table whose key is all
+    it has, in random order); SQLite cannot drop a constraint, and keeps it.
     """
     indexes = sorted(table.indexes, key=lambda index: str(index.name)) if when else []
     constraints: list[Constraint] = []
-    if when and is_postgres(conn):
-        if unique:
-            constraints += [c for c in table.constraints if isinstance(c, UniqueConstraint)]
-        if primary_key:
-            constraints.append(table.primary_key)
+    if when and is_postgres(conn) and primary_key:
+        constraints.append(table.primary_key)
     if indexes and not is_postgres(conn):
         raw = conn.connection.driver_connection
         # pysqlite opens its transaction only before a DML statement and runs DDL outside

@@ -139,9 +139,7 @@ def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -
             "WHERE b.id = s.id AND NOT s.is_new"
         )
     )
-    with indexes_set_aside(
-        conn, borrower_records, when=is_empty(conn, borrower_records), unique=True
-    ):
+    with indexes_set_aside(conn, borrower_records, when=is_empty(conn, borrower_records)):
         conn.execute(
             text(
                 "INSERT INTO borrower_records (id, institution_id, customer_ref, "
@@ -171,8 +169,8 @@ def upsert_contracts(conn: Connection, stage: str, institution_id: int) -> None:
             + f" FROM {stage} AS s WHERE c.id = s.id AND NOT s.is_new"
         )
     )
-    # Into an empty registry, the unique key is built once after the rows, as for records.
-    with indexes_set_aside(conn, contracts, when=is_empty(conn, contracts), unique=True):
+    # Into an empty registry, the unique index is built once after the rows, as for records.
+    with indexes_set_aside(conn, contracts, when=is_empty(conn, contracts)):
         conn.execute(
             text(
                 f"INSERT INTO contracts (id, institution_id, contract_ref, {_listed(fields)}) "

@@ -27,7 +27,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     func,
 )
 
@@ -75,7 +74,13 @@ borrower_records = Table(
     Column("identity_hash", BigInteger),
     Column("record_hash", BigInteger),
     # The months a record was reported are its snapshots' periods (migration 0006).
-    UniqueConstraint("institution_id", "customer_ref"),
+    # Unique by an index, which a first load can drop and build again (migration 0016).
+    Index(
+        "uq_borrower_records_institution_id_customer_ref",
+        "institution_id",
+        "customer_ref",
+        unique=True,
+    ),
 )
 
 contracts = Table(
@@ -94,7 +99,9 @@ contracts = Table(
     Column("frequency", String(10)),
     Column("purpose", Text),
     Column("terms_hash", BigInteger),  # fingerprint of the fields above (migration 0007)
-    UniqueConstraint("institution_id", "contract_ref"),
+    Index(
+        "uq_contracts_institution_id_contract_ref", "institution_id", "contract_ref", unique=True
+    ),
 )
 
 submissions = Table(
