@@ -163,7 +163,8 @@ class Delta:
             pl.col("to_link") | (pl.col("record_hash") != pl.col("held_record")).fill_null(True),
             ~pl.col("id").is_in(self._later_records.implode()).fill_null(False),
         ).drop("held_identity", "held_record")
-        frame = _with_new_ids(frame, self._new_record_ids)
+        # Few rows but in a first load: what is written, in id order.
+        frame = _with_new_ids(frame, self._new_record_ids, "customer_ref").sort("id")
         self._records.add(frame.filter("is_new").select("customer_ref", "id"))
         self._written_records.append(frame.select(_WRITTEN_RECORD))
         return frame
@@ -174,12 +175,18 @@ class Delta:
             self._contracts.find(valid.get_column("contract_ref"))
         )
         frame = _with_new_ids(
-            frame.with_columns(is_new=pl.col("id").is_null()), self._new_contract_ids
+            frame.with_columns(is_new=pl.col("id").is_null()),
+            self._new_contract_ids,
+            "contract_ref",
         )
-        to_write = frame.filter(
-            pl.col("is_new") | (pl.col("terms_hash") != pl.col("held_terms")).fill_null(True),
-            ~pl.col("id").is_in(self._later_contracts.implode()).fill_null(False),
-        ).select("id", "is_new", "contract_ref", *CONTRACT_FIELDS, "terms_hash")
+        to_write = (
+            frame.filter(
+                pl.col("is_new") | (pl.col("terms_hash") != pl.col("held_terms")).fill_null(True),
+                ~pl.col("id").is_in(self._later_contracts.implode()).fill_null(False),
+            )
+            .select("id", "is_new", "contract_ref", *CONTRACT_FIELDS, "terms_hash")
+            .sort("id")
+        )
         self._written_contracts.append(to_write.select(list(held_states.CONTRACTS)))
         records = self._records.find(frame.get_column("customer_ref"), ["id"])
         snapshots = frame.select(
@@ -211,9 +218,22 @@ class Delta:
         return records, contracts
 
 
-def _with_new_ids(frame: pl.DataFrame, block: IdBlock) -> pl.DataFrame:
-    """`frame` whose rows without an `id` (the new ones) get theirs from `block`, in order."""
-    new = frame.select(pl.arg_where(pl.col("id").is_null())).to_series()
+def _with_new_ids(frame: pl.DataFrame, block: IdBlock, ref: str) -> pl.DataFrame:
+    """`frame` whose rows without an `id` (the new ones) get theirs from `block`, in the
+    order of their `ref`.
+
+    The rows written are written in id order: the registry's unique index of an
+    institution's refs then takes a chunk's new rows as one ascending run instead of at
+    random pages (a second institution's first million records went into it in 6.3 s).
+    """
+    new = (
+        frame.select(
+            pl.arg_where(pl.col("id").is_null()).alias("at"),
+            pl.col(ref).filter(pl.col("id").is_null()),
+        )
+        .sort(ref)
+        .get_column("at")
+    )
     if new.is_empty():
         return frame
     return frame.with_columns(frame.get_column("id").scatter(new, block.take(len(new))))
