@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from centrale import services
 from centrale.bootstrap import App
@@ -584,3 +585,42 @@ def test_unknown_extension_and_missing_file(amana: App, tmp_path: Path) -> None:
     other.write_text("x")
     assert "csv" in (services.submit_file(amana, other).reason or "")
     assert "introuvable" in (services.submit_file(amana, tmp_path / "none.csv").reason or "")
+
+
+def test_held_rows_are_updated_by_scanning_the_few_staged_ones(amana: App, tmp_path: Path) -> None:
+    """A settled month updates a few held records and contracts from the stage: SQLite must
+    scan the stage and find each held row by its key, not scan every held row (the plan it
+    chose once the stage was keyed by id). PostgreSQL's plans are its own: there the
+    updated rows are checked."""
+    rows = [v1_row(n) for n in range(1, 6)]
+    services.submit_file(amana, write_v1(tmp_path / "a.csv", rows))
+    plans: list[str] = []
+
+    @event.listens_for(amana.engine, "before_cursor_execute")
+    def explain(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        updating = statement.startswith("UPDATE") and " FROM " in statement and not many
+        if updating and conn.dialect.name == "sqlite":
+            found = cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+            plans.append(" / ".join(str(step[3]) for step in found.fetchall()))
+
+    later = [v1_row(n, period="2025-02") for n in range(1, 6)]
+    later[0].update(phone="0699999999")  # a record changed
+    later[1].update(purpose="Achat de bétail")  # a contract's terms changed
+    try:
+        report = services.submit_file(amana, write_v1(tmp_path / "b.csv", later))
+    finally:
+        event.remove(amana.engine, "before_cursor_execute", explain)
+    assert report.status == "accepted"
+    if amana.engine.dialect.name == "sqlite":
+        assert len(plans) == 2
+        assert all(plan.startswith("SCAN s /") for plan in plans), plans
+    with amana.engine.connect() as conn:
+        phone = conn.execute(
+            select(borrower_records.c.phone).where(borrower_records.c.customer_ref == "K00001")
+        ).scalar_one()
+        purpose = conn.execute(
+            select(contracts.c.purpose).where(contracts.c.contract_ref == "C00002")
+        ).scalar_one()
+    assert (phone, purpose) == ("+212699999999", "Achat de bétail")

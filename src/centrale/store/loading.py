@@ -124,6 +124,13 @@ def mark_records_to_link(conn: Connection, stage: str) -> None:
         conn.execute(text("ANALYZE link_refs"))
 
 
+#: A staged row's id, as the rows held are updated from it. The unary plus keeps SQLite
+#: from looking the stage up by its id (its rowid) for each of the million rows held: it
+#: scans the few staged rows and finds each held one by its key instead. Neutral on
+#: PostgreSQL.
+_STAGED_ID = "+s.id"
+
+
 def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -> None:
     """The staged customers' records: rewritten by id when held, inserted when new, with the
     person each was linked to in this load (`link_results`, or the stage's own columns when
@@ -136,7 +143,7 @@ def upsert_borrower_records(conn: Connection, stage: str, institution_id: int) -
             + ", ".join(f"{f} = s.{f}" for f in fields)
             + f", person_id = {_decided('person_id', 'b')}, "
             f"match_score = {_decided('match_score', 'b')} {linked} "
-            "WHERE b.id = s.id AND NOT s.is_new"
+            f"WHERE b.id = {_STAGED_ID} AND NOT s.is_new"
         )
     )
     with indexes_set_aside(conn, borrower_records, when=is_empty(conn, borrower_records)):
@@ -166,7 +173,7 @@ def upsert_contracts(conn: Connection, stage: str, institution_id: int) -> None:
         text(
             "UPDATE contracts AS c SET "
             + ", ".join(f"{f} = s.{f}" for f in fields)
-            + f" FROM {stage} AS s WHERE c.id = s.id AND NOT s.is_new"
+            + f" FROM {stage} AS s WHERE c.id = {_STAGED_ID} AND NOT s.is_new"
         )
     )
     # Into an empty registry, the unique index is built once after the rows, as for records.
