@@ -137,3 +137,40 @@ def test_a_registry_connection_bounds_sqlite_memory(sqlite_db: Engine) -> None:
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == -65536
         assert conn.exec_driver_sql("PRAGMA temp_store").scalar_one() == 1  # FILE
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+
+
+def test_staged_rows_are_written_in_order_and_read_once_sealed(db: Engine) -> None:
+    """Many writes (on SQLite, by the worker, `_AHEAD` at most waiting): every row is in the
+    stage once it is sealed, in the order given, keyed by its id."""
+    parts = [pl.DataFrame({"id": [n], "x": [f"r{n}"]}) for n in range(1, 3 * staging._AHEAD + 2)]
+    with db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        try:
+            with conn.begin():
+                stage.create()
+                for part in parts:
+                    stage.write("stage_rows", part)
+                stage.seal()
+                rows = conn.execute(text(f"SELECT id, x FROM {stage.name('stage_rows')}"))
+                assert [tuple(r) for r in rows] == [(p["id"][0], p["x"][0]) for p in parts]
+        finally:
+            stage.close()
+
+
+def test_a_stage_write_that_fails_is_raised_and_the_files_go(sqlite_db: Engine) -> None:
+    """A write the worker could not make raises in the load (at the next write or at
+    `seal`), which rolls back; closing the stage still deletes its files."""
+    with sqlite_db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        folder = conn.info[staging._FILES].dir
+        try:
+            with pytest.raises(Exception, match="nope"), conn.begin():
+                stage.create()
+                stage.write("stage_rows", pl.DataFrame({"id": [1], "nope": ["a"]}))
+                for n in range(2, 2 + staging._AHEAD):
+                    stage.write("stage_rows", pl.DataFrame({"id": [n], "x": ["b"]}))
+                stage.seal()
+        finally:
+            stage.close()
+        assert not folder.exists()
+        assert _attached(conn) == []

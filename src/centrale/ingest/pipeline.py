@@ -349,8 +349,9 @@ def _load(
             report.rows,
         )
     # The staged rows are readable once sealed (see `Stage`): the in-database resolver
-    # reads them.
-    stage.seal()
+    # reads them. Sealing waits for the stage writes still in hand: part of the stage.
+    with _step(report, "stage"):
+        stage.seal()
     customers_table, contracts_table = stage.name("stage_customers"), stage.name("stage_contracts")
     with _step(report, "link"):
         if in_database is not None:

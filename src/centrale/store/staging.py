@@ -10,7 +10,9 @@ opened a file that ADBC writes (a `DROP TABLE IF EXISTS` alone opens every attac
 The files are not part of the registry: if the process dies, the registry's transaction
 rolls back and the files are deleted.
 
-`Stage` holds the submission's customers, contracts and snapshots. `appending` serves the
+`Stage` holds the submission's customers, contracts and snapshots. On SQLite a worker
+thread writes them (ADBC lets the GIL go), in the order given, while the load goes on with
+the next chunk: at most `_AHEAD` writes wait. `appending` serves the
 rows a load writes later (the resolver's persons, features, keys and links, its decisions):
 each block gets a file of its own. Outside a load (no stage), or on PostgreSQL, its rows
 are written at once, by `executemany` or `COPY`.
@@ -20,7 +22,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,9 @@ from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
 _FILES = "centrale.stage_files"
 #: Files attached at once at most: SQLite attaches ten by default.
 _MAX_ATTACHED = 8
+#: Stage writes waiting for the worker at most (a chunk gives three: its customers,
+#: contracts and snapshots), so that the frames waiting stay one chunk's.
+_AHEAD = 3
 
 
 class _Files:
@@ -75,6 +82,8 @@ class Stage:
         self._schema = ""
         self._files: _Files | None = None
         self._path: Path | None = None
+        self._worker: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[None]] = deque()
         if not self._postgres:
             self._files = _Files()
             conn.info[_FILES] = self._files
@@ -94,12 +103,24 @@ class Stage:
         with self._writer.cursor() as cursor:
             for table, schema in self._schemas.items():
                 cursor.execute(_table_ddl(table, schema))
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-stage")
 
     def write(self, table: str, rows: pl.DataFrame) -> None:
+        """Stage `rows` (on SQLite, once the writes given before are done); a write that
+        failed raises here or at `seal`."""
         if self._postgres:
             insert_frame(self._conn, table, rows)
         elif not rows.is_empty():
-            _ingest(self._writer, table, rows, mode="append")
+            assert self._worker is not None  # `create` came first
+            self._wait(_AHEAD - 1)
+            self._pending.append(
+                self._worker.submit(_ingest, self._writer, table, rows, mode="append")
+            )
+
+    def _wait(self, waiting: int) -> None:
+        """Until no more than `waiting` writes wait; raises the error of one that failed."""
+        while len(self._pending) > waiting:
+            self._pending.popleft().result()
 
     def seal(self) -> None:
         """Done writing: the staging tables are then readable by the load's connection."""
@@ -110,13 +131,23 @@ class Stage:
                 self._conn.execute(text(f"ANALYZE {table}"))
             return
         if self._writer is not None:
+            self._wait(0)
+            self._stop_worker()
             self._writer.close()
             self._writer = None
             assert self._files is not None and self._path is not None
             self._schema = self._files.attach(self._conn, self._path)
 
+    def _stop_worker(self) -> None:
+        """Let the worker finish the write in hand; the others are not made."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True, cancel_futures=True)
+            self._worker = None
+        self._pending.clear()
+
     def close(self) -> None:
         """Drop the staging files; call after the load's transaction has ended."""
+        self._stop_worker()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
