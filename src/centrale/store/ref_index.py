@@ -10,9 +10,9 @@ Here the held rows are sorted once by a 64-bit hash of their key (xxHash64, whic
 found by binary search. The key itself is then compared, so that the answer is exact: two
 keys of one hash (about one chance in 10^7 for a million refs) are both searched.
 
-What a load adds as it goes (the refs new in each chunk) comes as runs, each sorted on
-arrival; a lookup searches every run. Runs are merged when they grow many, so that a first
-load, where every ref is new, does not search a run per chunk.
+What a load adds as it goes (the refs new in each chunk) is merged into a second sorted
+run (a linear merge, not a sort): a lookup searches two runs at most, however many chunks
+came before, and sorts the chunk's hashes once for both.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from __future__ import annotations
 import polars as pl
 import polars_hash as plh
 
-#: Runs kept apart before they are merged into one.
-_MAX_RUNS = 4
 _HASH = "_key_hash"
 
 
@@ -74,25 +72,30 @@ class RefIndex:
             for n, t in self._schema.items()
         )
         run = run.with_columns(key_hashes(run.get_column(self._key)).alias(_HASH))
-        self._runs.append(run if run.get_column(_HASH).is_sorted() else run.sort(_HASH))
-        if len(self._runs) > _MAX_RUNS:
-            self._runs = [pl.concat(self._runs).sort(_HASH)]
+        if not run.get_column(_HASH).is_sorted():
+            run = run.sort(_HASH)
+        # The first rows given (what the registry holds: a million) stay a run of their
+        # own; what comes after is merged into one second run.
+        if len(self._runs) < 2:
+            self._runs.append(run)
+        else:
+            self._runs[1] = self._runs[1].merge_sorted(run, _HASH)
 
     def contains(self, keys: pl.Series) -> pl.Series:
         """Whether each key is held (aligned with `keys`; a null key is not)."""
-        hashes = key_hashes(keys)
+        probe = _Probe(keys)
         found = pl.repeat(False, len(keys), dtype=pl.Boolean, eager=True)
         for run in self._runs:
-            found = found | self._positions(run, keys, hashes).is_not_null()
+            found = found | self._positions(run, probe).is_not_null()
         return found.alias(keys.name)
 
     def find(self, keys: pl.Series, columns: list[str] | None = None) -> pl.DataFrame:
         """The held rows' other `columns` (all by default) for each key, aligned with
         `keys`: nulls where a key is not held."""
         values = columns or [n for n in self._schema.names() if n != self._key]
-        hashes = key_hashes(keys)
+        probe = _Probe(keys)
         # A key is in one run at most: a gather at a null position is a null row.
-        parts = [run.select(values)[self._positions(run, keys, hashes)] for run in self._runs]
+        parts = [run.select(values)[self._positions(run, probe)] for run in self._runs]
         if not parts:
             return pl.DataFrame(
                 [
@@ -104,13 +107,12 @@ class RefIndex:
             return parts[0]
         return pl.select(pl.coalesce([p.get_column(n) for p in parts]).alias(n) for n in values)
 
-    def _positions(self, run: pl.DataFrame, keys: pl.Series, hashes: pl.Series) -> pl.Series:
+    def _positions(self, run: pl.DataFrame, probe: _Probe) -> pl.Series:
         """Where each key is in `run`, null where it is not."""
+        keys, hashes = probe.keys, probe.hashes
         held_hashes, held_keys = run.get_column(_HASH), run.get_column(self._key)
-        # Searched in hash order, the searches walk the held hashes forward (twice as fast).
-        order = hashes.arg_sort()
         first = pl.zeros(len(keys), dtype=pl.get_index_type(), eager=True).scatter(
-            order, held_hashes.search_sorted(hashes.gather(order), side="left")
+            probe.order, held_hashes.search_sorted(probe.sorted_hashes, side="left")
         )
         found = pl.repeat(None, len(keys), dtype=first.dtype, eager=True)
         # The rows of a key's hash are contiguous from `first`: step along them while some
@@ -128,3 +130,14 @@ class RefIndex:
             if not pending.any():
                 return found
             step += 1
+
+
+class _Probe:
+    """Keys to look up, hashed and put in hash order once for every run searched: searched
+    in hash order, the searches walk the held hashes forward (twice as fast)."""
+
+    def __init__(self, keys: pl.Series) -> None:
+        self.keys = keys
+        self.hashes = key_hashes(keys)
+        self.order = self.hashes.arg_sort()
+        self.sorted_hashes = self.hashes.gather(self.order)
