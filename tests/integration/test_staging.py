@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
 
 from centrale.store import staging
 from centrale.store.db import make_engine
+from centrale.store.identity_tables import identity_features
 from centrale.store.staging import Stage, appending
 
 _ROWS = pl.DataFrame({"id": [1, 2, 3], "cin_norm": ["AB1", None, "CD3"]})
@@ -174,3 +176,29 @@ def test_a_stage_write_that_fails_is_raised_and_the_files_go(sqlite_db: Engine) 
             stage.close()
         assert not folder.exists()
         assert _attached(conn) == []
+
+
+def test_staged_dates_are_the_iso_text_that_sqlite_keeps(db: Engine) -> None:
+    """Dates go into the stage as ISO text made by Polars (ADBC's own conversion is one value
+    at a time), and reach the registry as a direct insert writes them."""
+    days = [date(1955, 1, 19), None, date(1, 1, 1), date(2025, 3, 31)]
+    features = pl.DataFrame(
+        {"borrower_record_id": [1, 2, 3, 4], "person_id": [1, 1, 2, 2], "birth_date": days}
+    )
+    with db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        try:
+            with conn.begin():
+                stage.create()
+                with appending(conn) as out:
+                    out.append("identity_features", features)
+                table = identity_features
+                read = select(table.c.birth_date).order_by(table.c.borrower_record_id)
+                assert conn.execute(read).scalars().all() == days
+                if conn.dialect.name == "sqlite":
+                    raw = conn.exec_driver_sql(
+                        "SELECT birth_date FROM identity_features ORDER BY borrower_record_id"
+                    )
+                    assert [r[0] for r in raw] == ["1955-01-19", None, "0001-01-01", "2025-03-31"]
+        finally:
+            stage.close()
