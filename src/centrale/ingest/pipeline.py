@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,8 +24,8 @@ from centrale.domain.submission_format import INSTITUTION_CODE, INSTITUTION_CODE
 from centrale.errors import InvalidSubmission
 from centrale.identity.seam import LINK_SCHEMA, IdentityResolver, LinksInDatabase
 from centrale.ingest.reading import SourceFile, open_submission, read_chunks
-from centrale.ingest.repeats import Repeats
-from centrale.ingest.rules import stage_schema, validate_chunk
+from centrale.ingest.repeats import Kept, Repeats
+from centrale.ingest.rules import CheckedChunk, stage_schema, validate_chunk
 from centrale.store import held_states, loading, submissions
 from centrale.store.delta import Delta
 from centrale.store.staging import Stage
@@ -50,7 +51,9 @@ class SubmissionReport:
     reason: str | None = None
     submission_id: int | None = None
     unchanged: bool = False
-    #: Seconds spent in each step of the load, for benchmarks and slow-file diagnosis.
+    #: Seconds spent in each step of the load, for benchmarks and slow-file diagnosis. The
+    #: rules are checked in a worker, ahead of the load (`_checked`): "read" is the wait for
+    #: the next chunk, read and checked; "validate", the repeats within the file.
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -184,6 +187,35 @@ def submit_file(
         return report
 
 
+def _checked(
+    chunks: Iterator[pl.DataFrame], header: _Header, name: str, period_end: date
+) -> Generator[tuple[pl.DataFrame, CheckedChunk, Kept], None, None]:
+    """Each chunk with its rules checked and the rows that repeat an earlier one set apart
+    (`Repeats`, which holds what the chunks before said); the next chunk is read and
+    checked in a worker thread while the load stages this one.
+
+    Polars lets the GIL go in its expressions, so checking overlaps the staging of the chunk
+    before. Errors (a misquoted block, a chunk of another month) are raised here, in the
+    file's order. `Repeats` lives as long as this generator: close it before the link.
+    """
+    repeats = Repeats()
+
+    def next_checked() -> tuple[pl.DataFrame, CheckedChunk, Kept] | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        _check_same_header(chunk, header, name)
+        checked = validate_chunk(chunk, period_end)
+        return chunk, checked, repeats.split(chunk, checked.valid)
+
+    # Leaving early (an error in the load) waits for the chunk in hand, reads no further.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-check") as worker:
+        ahead = worker.submit(next_checked)
+        while (checked := ahead.result()) is not None:
+            ahead = worker.submit(next_checked)
+            yield checked
+
+
 def _chain(first: pl.DataFrame, rest: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
     yield first
     yield from rest
@@ -295,50 +327,48 @@ def _load(
     loading.clear_month(conn, header.institution_id, header.period)
     with _step(report, "held"):
         delta = Delta(conn, header.institution_id, header.period)
-    repeats = Repeats()
     problem_parts: list[pl.DataFrame] = []
     # The model links in memory; a resolver linking in the database reads the stage instead.
     in_database = resolver if isinstance(resolver, LinksInDatabase) else None
     to_link: list[pl.DataFrame] = []
-    while True:
-        with _step(report, "read"):
-            chunk = next(chunks, None)
-        if chunk is None:
-            break
-        with _step(report, "validate"):
-            _check_same_header(chunk, header, source.name)
-            checked = validate_chunk(chunk, period_end)
-            kept = repeats.split(chunk, checked.valid)
-            valid = kept.valid
-            problems = pl.concat([checked.problems, kept.problems])
-        with _step(report, "stage"):
-            customers = _new_customers(valid, kept.first_of_customer)
-            customers = delta.customers(customers)
-            if in_database is None:
-                to_link.append(loading.records_to_link(customers, header.institution_id))
-            stage.write("stage_customers", customers.select(loading.STAGED_CUSTOMER_COLUMNS))
-            contracts, snapshots = delta.contracts(valid)
-            stage.write("stage_contracts", contracts)
-            submissions.add_problems(conn, sub_id, problems)
-        with _step(report, "snapshots"):
-            loading.stage_snapshots(
-                conn,
-                stage,
-                snapshots,
-                institution_id=header.institution_id,
-                period=header.period,
-                submission_id=sub_id,
-            )
-        problem_parts.append(problems)
-        report.rows += chunk.height
-        report.accepted += valid.height
-        if progress:
-            progress(chunk.height)
-        # Let the chunk's frames go now: they would otherwise live on through the link.
-        del chunk, checked, kept, valid, customers, contracts, snapshots, problems
+    # Closed on the way out: an error in the load stops the reading at once.
+    with closing(_checked(chunks, header, source.name, period_end)) as checked_chunks:
+        while True:
+            with _step(report, "read"):
+                item = next(checked_chunks, None)
+            if item is None:
+                break
+            chunk, checked, kept = item
+            with _step(report, "validate"):
+                valid = kept.valid
+                problems = pl.concat([checked.problems, kept.problems])
+            with _step(report, "stage"):
+                customers = _new_customers(valid, kept.first_of_customer)
+                customers = delta.customers(customers)
+                if in_database is None:
+                    to_link.append(loading.records_to_link(customers, header.institution_id))
+                stage.write("stage_customers", customers.select(loading.STAGED_CUSTOMER_COLUMNS))
+                contracts, snapshots = delta.contracts(valid)
+                stage.write("stage_contracts", contracts)
+                submissions.add_problems(conn, sub_id, problems)
+            with _step(report, "snapshots"):
+                loading.stage_snapshots(
+                    conn,
+                    stage,
+                    snapshots,
+                    institution_id=header.institution_id,
+                    period=header.period,
+                    submission_id=sub_id,
+                )
+            problem_parts.append(problems)
+            report.rows += chunk.height
+            report.accepted += valid.height
+            if progress:
+                progress(chunk.height)
+            # Let the chunk's frames go now: they would otherwise live on through the link.
+            del chunk, checked, kept, valid, customers, contracts, snapshots, problems
     # What the chunks were checked and split against is let go before the link.
     delta.split_done()
-    del repeats
     report.rejected = report.rows - report.accepted
     if report.accepted == 0 and replacing is not None:
         raise _NothingValid(
