@@ -492,6 +492,18 @@ def test_windows_1256_is_rejected_with_its_name(amana: App, tmp_path: Path) -> N
     assert "ligne 2" in (report.reason or "")
 
 
+def test_a_file_cut_within_its_last_character_is_rejected_with_its_line(
+    amana: App, tmp_path: Path
+) -> None:
+    """An export cut short in the middle of a character (é is two bytes in UTF-8): the
+    decoder placed its error beyond the file's end, and the load failed on it."""
+    path = tmp_path / "a.csv"
+    path.write_bytes(v1_text([v1_row(1, last_name="Elamrani")]).encode() + "é".encode()[:1])
+    report = services.submit_file(amana, path)
+    assert report.status == "rejected"
+    assert "n'est pas encodé en UTF-8 : octet 0xC3 invalide à la ligne 3" in (report.reason or "")
+
+
 def test_a_file_refused_before_its_rows_are_read_is_recorded(amana: App, tmp_path: Path) -> None:
     """Not UTF-8, empty, a wrong header, a broken archive or workbook: the attempt shows in
     the submissions, with its reason, once per file and reason."""
