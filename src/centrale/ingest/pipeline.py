@@ -365,8 +365,9 @@ def _load(
             report.accepted += valid.height
             if progress:
                 progress(chunk.height)
-            # Let the chunk's frames go now: they would otherwise live on through the link.
-            del chunk, checked, kept, valid, customers, contracts, snapshots, problems
+            # Let the chunk's frames go now, before the next is waited for: they would
+            # otherwise live on beside it, and through the link.
+            del item, chunk, checked, kept, valid, customers, contracts, snapshots, problems
     # What the chunks were checked and split against is let go before the link.
     delta.split_done()
     report.rejected = report.rows - report.accepted
