@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -43,18 +44,26 @@ def _attached(conn: Connection) -> list[str]:
     return [row[1] for row in rows if row[1] not in ("main", "temp")]
 
 
-def test_appended_rows_are_in_their_table_when_the_block_ends(db: Engine) -> None:
+@contextmanager
+def _in_a_load(db: Engine) -> Iterator[Connection]:
+    """A connection in a load's transaction, its stage made (and its files gone after)."""
     with db.connect() as conn:
         stage = Stage(conn, _SCHEMAS)
         try:
             with conn.begin():
                 stage.create()
-                with appending(conn) as out:
-                    out.append("persons", _ROWS.head(2))
-                    out.append("persons", _ROWS.tail(1))
-                assert _persons(conn) == [(1, "AB1"), (2, None), (3, "CD3")]
+                yield conn
         finally:
             stage.close()
+
+
+def test_appended_rows_are_in_their_table_when_the_block_ends(db: Engine) -> None:
+    with _in_a_load(db) as conn:
+        with appending(conn) as out:
+            out.append("persons", _ROWS.head(2))
+            out.append("persons", _ROWS.tail(1))
+        assert _persons(conn) == [(1, "AB1"), (2, None), (3, "CD3")]
+    with db.connect() as conn:
         assert _persons(conn) == [(1, "AB1"), (2, None), (3, "CD3")]
 
 
@@ -185,20 +194,14 @@ def test_staged_dates_are_the_iso_text_that_sqlite_keeps(db: Engine) -> None:
     features = pl.DataFrame(
         {"borrower_record_id": [1, 2, 3, 4], "person_id": [1, 1, 2, 2], "birth_date": days}
     )
-    with db.connect() as conn:
-        stage = Stage(conn, _SCHEMAS)
-        try:
-            with conn.begin():
-                stage.create()
-                with appending(conn) as out:
-                    out.append("identity_features", features)
-                table = identity_features
-                read = select(table.c.birth_date).order_by(table.c.borrower_record_id)
-                assert conn.execute(read).scalars().all() == days
-                if conn.dialect.name == "sqlite":
-                    raw = conn.exec_driver_sql(
-                        "SELECT birth_date FROM identity_features ORDER BY borrower_record_id"
-                    )
-                    assert [r[0] for r in raw] == ["1955-01-19", None, "0001-01-01", "2025-03-31"]
-        finally:
-            stage.close()
+    with _in_a_load(db) as conn:
+        with appending(conn) as out:
+            out.append("identity_features", features)
+        table = identity_features
+        read = select(table.c.birth_date).order_by(table.c.borrower_record_id)
+        assert conn.execute(read).scalars().all() == days
+        if conn.dialect.name == "sqlite":
+            raw = conn.exec_driver_sql(
+                "SELECT birth_date FROM identity_features ORDER BY borrower_record_id"
+            )
+            assert [r[0] for r in raw] == ["1955-01-19", None, "0001-01-01", "2025-03-31"]
