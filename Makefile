@@ -43,6 +43,7 @@ bench-smoke: setup
 	$(UV) run python bench/ingest.py --smoke
 	$(UV) run python bench/identity.py --smoke
 	$(UV) run python bench/review.py --smoke
+	$(UV) run python bench/migrations.py --smoke
 
 # The whole suite with line coverage of the package (slower than `make test`).
 coverage: setup system-deps
@@ -61,6 +62,7 @@ bench: setup
 	$(UV) run python bench/ingest.py
 	$(UV) run python bench/identity.py
 	$(UV) run python bench/review.py
+	$(UV) run python bench/migrations.py
 
 clean:
 	rm -rf .venv centrale.db* synth
