@@ -51,9 +51,9 @@ class SubmissionReport:
     reason: str | None = None
     submission_id: int | None = None
     unchanged: bool = False
-    #: Seconds spent in each step of the load, for benchmarks and slow-file diagnosis. The
-    #: rules are checked in a worker, ahead of the load (`_checked`): "read" is the wait for
-    #: the next chunk, read and checked; "validate", the repeats within the file.
+    #: Seconds spent in each step of the load, for benchmarks and slow-file diagnosis. A
+    #: worker reads each chunk and checks its rules and repeats ahead of the load
+    #: (`_checked`): "read" is the wait for it, "validate" only gathers its problems.
     timings: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
