@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import create_engine, text
 
-from report import machine, peak_rss_mib, write_section
+from report import heading, peak_rss_mib, write_section
 
 OUT = Path(__file__).resolve().parent / "out"
 COMMAND = "uv run python bench/ingest.py"
@@ -227,10 +227,7 @@ REFERENCE_COPY_ROWS = 700_000
 
 def markdown(results: list[dict[str, object]], command: str) -> str:
     lines = [
-        "## Ingestion of one monthly file",
-        "",
-        f"Command: `{command}` — {machine()}.",
-        "",
+        *heading("Ingestion of one monthly file", command),
         "Synthetic months of one institution, then one month of a second "
         "(`centrale.synth.generate_month_files`, about 0.2 % "
         "invalid rows), ingested end to end (read, validate, link with the default model "

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, text
 
 from centrale.store.db import alembic_config, make_engine
 from ingest import OUT, drop_postgres, fresh_postgres, ingest_in_child, month_files
-from report import machine, write_section
+from report import heading, write_section
 
 COMMAND = "uv run python bench/migrations.py"
 #: The revision before the first that rewrites the bulk tables (0013: the keys as hashes).
@@ -92,10 +92,7 @@ def run(rows: int, backends: list[str]) -> list[dict[str, object]]:
 
 def markdown(results: list[dict[str, object]], rows: int) -> str:
     lines = [
-        "## Upgrading a populated registry",
-        "",
-        f"Command: `{COMMAND}` — {machine()}.",
-        "",
+        *heading("Upgrading a populated registry", COMMAND),
         f"The ingestion benchmark's three months of one institution ({rows:,} rows in the "
         f"first), loaded, taken down to revision {BASE} by the migrations' downgrades, then "
         "upgraded one revision at a time. What the registry held:",

@@ -33,6 +33,11 @@ def machine() -> str:
     )
 
 
+def heading(title: str, command: str) -> list[str]:
+    """The first lines of a section: its title, and the command and machine of its figures."""
+    return [f"## {title}", "", f"Command: `{command}` — {machine()}.", ""]
+
+
 def write_section(name: str, body: str) -> None:
     """Replace (or append) the section `name` of docs/benchmarks.md with `body`."""
     DOC.parent.mkdir(parents=True, exist_ok=True)
