@@ -112,12 +112,15 @@ def is_empty(conn: Connection, table: Table) -> bool:
     return conn.execute(select(~exists().select_from(table))).scalar_one() is True
 
 
-def _sqlite_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
-    # SQLite stores SQLAlchemy Date columns as ISO text; give it text, not date objects.
+def dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with its date columns as the ISO text SQLite keeps for SQLAlchemy's `Date`,
+    made by Polars for a whole column at once (the drivers convert one value at a time)."""
     dates = [c for c, t in frame.schema.items() if t == pl.Date]
-    if dates:
-        frame = frame.with_columns(pl.col(dates).dt.to_string("%Y-%m-%d"))
-    return frame.rows()
+    return frame.with_columns(pl.col(dates).dt.to_string("%Y-%m-%d")) if dates else frame
+
+
+def _sqlite_rows(frame: pl.DataFrame) -> list[tuple[object, ...]]:
+    return dates_as_text(frame).rows()
 
 
 def read_frame(

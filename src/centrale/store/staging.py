@@ -33,7 +33,7 @@ import adbc_driver_sqlite.dbapi as adbc
 import polars as pl
 from sqlalchemy import Connection, text
 
-from centrale.store.bulk import create_temp_table, insert_frame, is_postgres
+from centrale.store.bulk import create_temp_table, dates_as_text, insert_frame, is_postgres
 
 #: Where `conn.info` keeps the files of the load in progress on that connection.
 _FILES = "centrale.stage_files"
@@ -262,11 +262,9 @@ def _table_ddl(table: str, schema: dict[str, pl.DataType]) -> str:
 
 
 def _ingest(writer: Any, table: str, rows: pl.DataFrame, mode: str) -> None:
-    # ADBC writes a date as the ISO text SQLite keeps, but one value at a time, at 0.8 s a
-    # million: as much as all the other columns of a row. Polars makes the same text at once.
-    dates = [name for name, dtype in rows.schema.items() if dtype == pl.Date]
-    if dates:
-        rows = rows.with_columns(pl.col(dates).dt.to_string("%Y-%m-%d"))
+    # ADBC writes a date as the same ISO text, but one value at a time, at 0.8 s a million:
+    # as much as all the other columns of a row.
+    rows = dates_as_text(rows)
     with writer.cursor() as cursor:
         # The newest Arrow level keeps Polars' string views: no copy of the text columns.
         arrow = rows.to_arrow(compat_level=pl.CompatLevel.newest())
