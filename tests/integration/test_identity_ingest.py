@@ -135,15 +135,26 @@ def test_a_model_that_saw_few_matches_is_trained_again_only_once_the_registry_gr
 
 
 def test_relinked_records_keep_exactly_their_new_keys(
-    db: Engine, settings: Settings, tmp_path: Path
+    db: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A record whose identity changed is linked again: its old keys go (deleted through the
-    keys' primary key, not by a scan) and its new ones come; no key outlives its record."""
+    keys' primary key, not by a scan) and its new ones come; no key outlives its record.
+    On SQLite both loads stage their keys ahead, in a worker; on PostgreSQL neither does."""
+    from centrale.store import identity_repo
     from centrale.store.identity_keys import key_hash
     from centrale.store.identity_tables import identity_features
     from centrale.synth import generate_month_files
     from support.registry import expected_keys, stored_keys
 
+    staged_ahead: list[bool] = []
+    real_keys_ahead = identity_repo.keys_ahead
+
+    def keys_ahead(conn: Connection, features: pl.DataFrame) -> Any:
+        ahead = real_keys_ahead(conn, features)
+        staged_ahead.append(ahead is not None)
+        return ahead
+
+    monkeypatch.setattr(identity_repo, "keys_ahead", keys_ahead)
     january, february, _ = generate_month_files(tmp_path, rows=500, months=3, seed=9)
     resolver = make_resolver(settings)
     with db.begin() as conn:
@@ -164,6 +175,7 @@ def test_relinked_records_keep_exactly_their_new_keys(
         cin = identity_features.c.cin
         retyped_cins = conn.execute(select(cin).where(cin.like("ZZ%"))).scalars().all()
     assert keys.equals(expected)
+    assert staged_ahead == [db.dialect.name == "sqlite"] * 2
     assert len(retyped_cins) >= 25
     new_cin_keys = pl.select(key_hash("cin", pl.lit(pl.Series(retyped_cins)))).to_series()
     assert keys.filter(pl.col("key_hash").is_in(new_cin_keys.implode())).height >= 25

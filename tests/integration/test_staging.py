@@ -3,7 +3,9 @@ never writes a file the load's connection has opened."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -205,3 +207,85 @@ def test_staged_dates_are_the_iso_text_that_sqlite_keeps(db: Engine) -> None:
                 "SELECT birth_date FROM identity_features ORDER BY borrower_record_id"
             )
             assert [r[0] for r in raw] == ["1955-01-19", None, "0001-01-01", "2025-03-31"]
+
+
+def _frames(n: int) -> list[pl.DataFrame]:
+    return [pl.DataFrame({"id": [k], "cin_norm": [f"C{k}"]}) for k in range(1, n + 1)]
+
+
+def test_rows_staged_ahead_are_made_by_a_worker_and_in_their_table_once_flushed(
+    sqlite_db: Engine,
+) -> None:
+    """Beside the rows of an `appending` block, in the same load."""
+    made_in: list[int] = []
+    keys = pl.DataFrame({"key_hash": [-5, 3, 9], "borrower_record_id": [1, 2, 1]})
+
+    def produce() -> Iterator[pl.DataFrame]:
+        made_in.append(threading.get_ident())
+        yield from keys.iter_slices(2)
+
+    with _in_a_load(sqlite_db) as conn:
+        ahead = staging.Ahead.start(conn, "identity_keys", produce)
+        assert ahead is not None
+        try:
+            with appending(conn) as out:
+                out.append("persons", _ROWS)
+                ahead.flush()
+        finally:
+            ahead.abandon()
+        assert made_in and made_in[0] != threading.get_ident()
+        stored = conn.execute(text("SELECT key_hash, borrower_record_id FROM identity_keys"))
+        assert [tuple(r) for r in stored] == list(keys.iter_rows())
+        assert len(_persons(conn)) == 3
+
+
+def test_nothing_is_staged_ahead_on_postgresql_nor_outside_a_load(db: Engine) -> None:
+    """PostgreSQL's load has one connection, which a worker cannot share; outside a load
+    there is no stage: the caller writes the rows itself."""
+    with db.begin() as conn:
+        assert staging.Ahead.start(conn, "persons", lambda: _frames(1)) is None
+    if db.dialect.name == "postgresql":
+        with _in_a_load(db) as conn:
+            assert staging.Ahead.start(conn, "persons", lambda: _frames(1)) is None
+
+
+def test_a_failure_of_the_worker_is_raised_at_flush_and_the_load_rolls_back(
+    sqlite_db: Engine,
+) -> None:
+    def produce() -> Iterator[pl.DataFrame]:
+        yield from _frames(1)
+        raise RuntimeError("keys went wrong")
+
+    with sqlite_db.connect() as conn:
+        stage = Stage(conn, _SCHEMAS)
+        folder = conn.info[staging._FILES].dir
+        try:
+            with pytest.raises(RuntimeError, match="keys went wrong"), conn.begin():
+                stage.create()
+                ahead = staging.Ahead.start(conn, "persons", produce)
+                assert ahead is not None
+                try:
+                    ahead.flush()
+                finally:
+                    ahead.abandon()
+        finally:
+            stage.close()
+        assert _persons(conn) == []
+        assert not folder.exists()
+
+
+def test_an_abandoned_worker_stops_between_frames(sqlite_db: Engine) -> None:
+    """A load that fails before it flushes does not wait for every row to be staged."""
+    first_made = threading.Event()
+
+    def endless() -> Iterator[pl.DataFrame]:
+        for k in itertools.count(1):
+            yield pl.DataFrame({"id": [k], "cin_norm": ["X"]})
+            first_made.set()
+
+    with _in_a_load(sqlite_db) as conn:
+        ahead = staging.Ahead.start(conn, "persons", endless)
+        assert ahead is not None
+        assert first_made.wait(timeout=30)
+        ahead.abandon()  # returns: the worker saw the stop before its next frame
+        assert _persons(conn) == []

@@ -14,6 +14,7 @@ likely matches than `identity_min_model_matches`) links with the reference model
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +36,8 @@ from centrale.store import identity_repo as repo
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+    from centrale.store.staging import Ahead
 
 
 def levels_json(model: Model, levels: np.ndarray) -> pl.Series:
@@ -84,7 +87,27 @@ class ModelResolver:
         del records
         if registry_size == 0:  # the first features: the registry's are of this version
             repo.set_features_version(conn, FEATURES_VERSION)
-        model_id, model, registry = self._model_and_candidates(conn, new, registry_size)
+        with ExitStack() as cleanup:
+            # The keys' hashes are staged by a worker thread while the model works. A pass
+            # over the registry's features is a load's peak of memory: with a registry to
+            # read, the hashes (200 MB for a million records) wait until the pass is over.
+            keys = None if registry_size else _keys_ahead(conn, new, cleanup)
+            model_id, model, registry = self._model_and_candidates(conn, new, registry_size)
+            if registry_size:
+                keys = _keys_ahead(conn, new, cleanup)
+            return self._scored(conn, new, registry, registry_size, model, model_id, keys)
+
+    def _scored(
+        self,
+        conn: Connection,
+        new: pl.DataFrame,
+        registry: pl.DataFrame,
+        registry_size: int,
+        model: Model,
+        model_id: int,
+        keys: Ahead | None,
+    ) -> pl.DataFrame:
+        """`new` scored against `registry` and one another, decided and written."""
         population = registry_size + len(new)
         within = score(self.spec, model, new, records=population)
         cross = score(self.spec, model, new, registry, records=population)
@@ -96,7 +119,7 @@ class ModelResolver:
             self.settings.identity_threshold,
         )
         return self._write(
-            conn, new, registry, registry_size, decision, model, model_id, cross, within
+            conn, new, registry, registry_size, decision, model, model_id, cross, within, keys
         )
 
     def _model_and_candidates(
@@ -159,6 +182,7 @@ class ModelResolver:
         model_id: int,
         cross: Scored,
         within: Scored,
+        keys: Ahead | None,
     ) -> pl.DataFrame:
         rows = decision.records
         founders = rows.filter(pl.col("person_id").is_null()).unique("group", keep="first")
@@ -173,7 +197,7 @@ class ModelResolver:
             rows = rows.join(created, on="group", how="left").with_columns(
                 person_id=pl.coalesce("person_id", "new_person")
             )
-            repo.write_features(out, new.with_columns(person_id=rows["person_id"]))
+            repo.write_features(out, new.with_columns(person_id=rows["person_id"]), keys)
             evidence = _Evidence(registry["borrower_record_id"].to_numpy(), cross, within, model)
             # A slice at a time: the JSON of a million links' levels is the peak of a first
             # load.
@@ -203,6 +227,14 @@ _REPORTED_ONLY = [c for c in RECORD_SCHEMA if c not in repo.FEATURE_SCHEMA]
 
 #: Registry features read at a time by a pass over the whole registry.
 _PASS_ROWS = 200_000
+
+
+def _keys_ahead(conn: Connection, new: pl.DataFrame, cleanup: ExitStack) -> Ahead | None:
+    """`repo.keys_ahead`, its worker stopped when `cleanup` closes."""
+    ahead = repo.keys_ahead(conn, new)
+    if ahead is not None:
+        cleanup.callback(ahead.abandon)
+    return ahead
 
 
 def _no_features() -> pl.DataFrame:

@@ -37,7 +37,7 @@ from centrale.store.identity_tables import (
     identity_models,
     identity_state,
 )
-from centrale.store.staging import Appender, appending
+from centrale.store.staging import Ahead, Appender, appending
 from centrale.store.tables import borrower_records, institutions, persons
 
 #: Columns of `identity_features`, as Polars types.
@@ -303,14 +303,29 @@ def identity_writes(conn: Connection, registry_size: int, adding: int) -> Iterat
             conn.execute(text(f"ANALYZE {table}"))
 
 
-def write_features(out: Appender, features: pl.DataFrame) -> None:
+def keys_ahead(conn: Connection, features: pl.DataFrame) -> Ahead | None:
+    """The hashes of `features`' keys (as `write_features` makes them), made and staged by a
+    worker thread from now on, for `write_features` to move in; None where they cannot be
+    staged ahead (then `write_features` makes them itself).
+
+    A first load of a million records has thirteen million keys: staging them takes about
+    4 s, which the worker spends while the model is trained and scores.
+    """
+    return Ahead.start(conn, "identity_keys", lambda: key_runs(features, _KEY_SLICE))
+
+
+def write_features(out: Appender, features: pl.DataFrame, keys: Ahead | None = None) -> None:
     """Append feature rows (`FEATURE_SCHEMA`) and the hashes of their keys (the key
-    columns, and `k_cin`: each record's list of CIN keys)."""
+    columns, and `k_cin`: each record's list of CIN keys), or move in `keys`, those of the
+    same features staged ahead (`keys_ahead`)."""
     rows = features.select(list(FEATURE_SCHEMA))
     # A load's new records come in id order: no sorted copy of a million rows then.
     if not rows.get_column("borrower_record_id").is_sorted():
         rows = rows.sort("borrower_record_id")
     out.append("identity_features", rows)
+    if keys is not None:
+        keys.flush()
+        return
     # All of a load's keys reach the clustered index as one sorted run: a million records'
     # thirteen million keys went into SQLite's index in 3 s as one run, in 7 s as twenty
     # runs of 50,000 records each. Their texts are made a slice at a time; only the hashes

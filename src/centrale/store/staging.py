@@ -15,15 +15,18 @@ thread writes them (ADBC lets the GIL go), in the order given, while the load go
 the next chunk: at most `_AHEAD` writes wait. `appending` serves the
 rows a load writes later (the resolver's persons, features, keys and links, its decisions):
 each block gets a file of its own. Outside a load (no stage), or on PostgreSQL, its rows
-are written at once, by `executemany` or `COPY`.
+are written at once, by `executemany` or `COPY`. `Ahead` stages the rows of one table in a
+worker thread while the load computes what it writes next (a first load's thirteen million
+key hashes, while the model scores), for a later `appending` block to move in.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -206,15 +209,69 @@ class Appender:
             return
         schema = self._files.attach(self._conn, self._path)
         for table, columns in self._columns.items():
-            listed = ", ".join(f'"{c}"' for c in columns)
-            self._conn.execute(
-                text(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {schema}.{table}")
-            )
+            _move(self._conn, schema, table, columns)
 
     def abandon(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+class Ahead:
+    """The rows of one registry table, made and staged by a worker thread from the moment
+    `start` is called, and moved into the table by `flush` (inside the caller's `appending`
+    block, so that they arrive while its indexes are set aside). `abandon` (always, once done)
+    stops the worker and lets the file go.
+    """
+
+    def __init__(self, conn: Connection, files: _Files, path: Path, table: str) -> None:
+        self._conn, self._files, self._path, self._table = conn, files, path, table
+        self._stop = threading.Event()
+        self._columns: list[str] = []
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-ahead")
+        self._done: Future[None] | None = None
+
+    @classmethod
+    def start(
+        cls, conn: Connection, table: str, produce: Callable[[], Iterable[pl.DataFrame]]
+    ) -> Ahead | None:
+        """Stage `produce()`'s frames (same columns each) for `table` in a worker thread;
+        None where nothing is staged ahead (PostgreSQL, whose connection is the load's own;
+        outside a load; every file of the load taken): the caller writes the rows itself."""
+        files: _Files | None = None if is_postgres(conn) else conn.info.get(_FILES)
+        path = files.new() if files is not None else None
+        if files is None or path is None:
+            return None
+        ahead = cls(conn, files, path, table)
+        ahead._done = ahead._worker.submit(ahead._write, produce)
+        return ahead
+
+    def _write(self, produce: Callable[[], Iterable[pl.DataFrame]]) -> None:
+        writer = _open_writer(self._path)
+        try:
+            for rows in produce():
+                if self._stop.is_set():
+                    return
+                if rows.is_empty():
+                    continue
+                if self._columns and rows.columns != self._columns:
+                    raise ValueError(f"{self._table}: columns {rows.columns} after {self._columns}")
+                _ingest(writer, self._table, rows, "append" if self._columns else "create")
+                self._columns = rows.columns
+        finally:
+            writer.close()
+
+    def flush(self) -> None:
+        """Wait for the worker (raising its error, if any) and move the rows into the table."""
+        assert self._done is not None
+        self._done.result()
+        if not self._columns:
+            return
+        _move(self._conn, self._files.attach(self._conn, self._path), self._table, self._columns)
+
+    def abandon(self) -> None:
+        self._stop.set()
+        self._worker.shutdown(wait=True)
 
 
 @contextmanager
@@ -227,6 +284,12 @@ def appending(conn: Connection) -> Iterator[Appender]:
         out.abandon()
         raise
     out.flush()
+
+
+def _move(conn: Connection, schema: str, table: str, columns: list[str]) -> None:
+    """The staged rows of `table` (in attached `schema`) into the registry's table."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    conn.execute(text(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {schema}.{table}"))
 
 
 def _open_writer(path: Path) -> Any:
