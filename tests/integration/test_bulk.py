@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, func, insert, inspect, select
+from sqlalchemy import Engine, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from centrale.store import bulk
@@ -109,3 +109,63 @@ def test_keys_set_aside_check_every_row_when_they_come_back(db: Engine) -> None:
     assert keys() == before
     with db.connect() as conn:
         assert conn.execute(select(func.count()).select_from(borrower_records)).scalar_one() == 1
+
+
+INTEGERS = pl.DataFrame(
+    {
+        "key_hash": [-(2**63), 2**63 - 1, 0, -1],
+        "count": [-(2**31), 2**31 - 1, 7, 0],
+        "region": [-(2**15), 2**15 - 1, 12, 0],
+    },
+    schema={"key_hash": pl.Int64, "count": pl.Int64, "region": pl.Int16},
+)
+_INTEGER_TYPES = {"key_hash": pl.Int64(), "count": pl.Int32(), "region": pl.Int16()}
+
+
+def test_frames_of_integers_go_in_whole_at_their_columns_widths(db: Engine) -> None:
+    """On PostgreSQL they take the binary COPY, each value at its column's width (a BIGINT,
+    an INTEGER and a SMALLINT here, at their extremes); on SQLite, `executemany`."""
+    with db.begin() as conn:
+        bulk.create_temp_table(conn, "numbers", _INTEGER_TYPES)
+        bulk.insert_frame(conn, "numbers", INTEGERS)
+        back = bulk.read_frame(
+            conn,
+            "SELECT key_hash, count, region FROM numbers ORDER BY key_hash",
+            schema=INTEGERS.schema,
+        )
+    assert back.equals(INTEGERS.sort("key_hash"))
+
+
+def test_a_frame_of_integers_with_a_null_or_for_a_text_column_goes_as_text(db: Engine) -> None:
+    """The binary layout is fixed: a null, or a column that is not an integer one, sends the
+    frame through CSV instead, whole."""
+    holes = INTEGERS.with_columns(count=pl.Series([None, 1, 2, 3], dtype=pl.Int64))
+    with db.begin() as conn:
+        bulk.create_temp_table(conn, "numbers", _INTEGER_TYPES)
+        bulk.insert_frame(conn, "numbers", holes)
+        bulk.create_temp_table(conn, "labels", {"key_hash": pl.String(), "count": pl.Int64()})
+        bulk.insert_frame(conn, "labels", INTEGERS.select("key_hash", "count"))
+        back = bulk.read_frame(
+            conn,
+            "SELECT key_hash, count, region FROM numbers ORDER BY key_hash",
+            schema=INTEGERS.schema,
+        )
+        labels = conn.execute(select(func.count()).select_from(text("labels"))).scalar_one()
+        texts = conn.execute(text("SELECT key_hash FROM labels ORDER BY count")).scalars().all()
+    assert back.equals(holes.sort("key_hash"))
+    assert labels == 4
+    assert texts == ["-9223372036854775808", "-1", "0", "9223372036854775807"]
+
+
+def test_a_value_too_wide_for_its_column_is_refused_by_postgresql(db: Engine) -> None:
+    """Polars' strict cast to the column's width refuses it before anything is sent; SQLite
+    has no widths and keeps it."""
+    too_wide = pl.DataFrame({"region": [2**15]}, schema={"region": pl.Int64})
+    with db.connect() as conn:
+        bulk.create_temp_table(conn, "numbers", {"region": pl.Int16()})
+        if db.dialect.name == "postgresql":
+            with pytest.raises(pl.exceptions.InvalidOperationError, match="32768"):
+                bulk.insert_frame(conn, "numbers", too_wide)
+        else:
+            bulk.insert_frame(conn, "numbers", too_wide)
+            assert conn.execute(text("SELECT region FROM numbers")).scalar_one() == 2**15

@@ -1,7 +1,8 @@
 """Set-based movement of frames in and out of the database.
 
-PostgreSQL gets `COPY` (text CSV written by Polars); SQLite gets one `executemany` into a
-temporary table. Everything else is SQL run on the database side.
+PostgreSQL gets `COPY` (text CSV written by Polars; binary for a frame of integers alone,
+`centrale.store.pg_binary`); SQLite gets one `executemany` into a temporary table.
+Everything else is SQL run on the database side.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 import polars as pl
 from sqlalchemy import Connection, Constraint, Table, exists, select, text
 from sqlalchemy.schema import AddConstraint, DropConstraint
+
+from centrale.store.pg_binary import binary_copy_data, integers_only, value_widths
 
 #: SQL types of temporary staging columns, by Polars type; wide enough on both backends.
 _SQL_TYPES: dict[type[pl.DataType], str] = {
@@ -54,11 +57,16 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> None:
         return
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     if is_postgres(conn):
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        widths = value_widths(conn, table, frame.columns) if integers_only(frame) else None
+        if widths is not None:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
+                copy.write(binary_copy_data(frame, widths))
+            return
         buffer = io.BytesIO()
         # Polars writes a null as nothing and an empty string as "", which is how COPY's CSV
         # reads them; a marker such as \N would turn a value written so into a null.
         frame.write_csv(buffer, include_header=False, null_value="", date_format="%Y-%m-%d")
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
         with cursor.copy(sql) as copy:
             copy.write(buffer.getvalue())
