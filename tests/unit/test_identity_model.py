@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from centrale.domain.birth_date import LEVELS, birth_date_closeness
 from centrale.domain.cin import cin_deletion_keys
-from centrale.identity.borrowers import BorrowerSpec, birth_date_levels, cin_keys, with_keys
+from centrale.identity.borrowers import (
+    BorrowerSpec,
+    birth_date_levels,
+    cin_keys,
+    initials,
+    with_keys,
+)
 from centrale.identity.decide import decide
 from centrale.identity.linkage import Scored
 from centrale.identity.model import Comparison, Model
@@ -61,6 +67,25 @@ def test_cin_keys_of_a_missing_cin_or_tag_are_none_and_a_cin_without_serial_only
     keys = frame.select(cin_keys(pl.col("cin"), pl.col("tag"))).to_series().to_list()
     assert keys == [["AB12|am", "AB2|am", "AB1|am"], [], [], ["AB|am"], keys[4]]
     assert sorted(keys[4]) == sorted(["AB12C|am", "AB2C|am", "AB1C|am", "AB12|am"])
+
+
+def test_with_keys_makes_the_cin_keys_of_the_expression_from_parts_made_once() -> None:
+    """`with_keys` cuts the CIN keys from its parts made first as columns (`cin_key_parts`):
+    the same lists as `cin_keys`, and none of those columns left behind."""
+    values = ["AB12", None, "AB", "AB12C", "A123456789012", "1234", "EE765432"] * 3
+    frame = pl.DataFrame(
+        {
+            "cin": values,
+            "ln_key": ["amrani", None, "bennani"] * 7,
+            "fn_key": ["mohamed", "fatima", None] * 7,
+            "birth_date": [None] * 21,
+        },
+        schema_overrides={"birth_date": pl.Date},
+    )
+    keyed = with_keys(frame)  # more than 16 rows: the Polars path
+    tag = initials(pl.col("ln_key"), pl.col("fn_key"))
+    assert keyed["k_cin"].to_list() == frame.select(cin_keys(pl.col("cin"), tag))["cin"].to_list()
+    assert not [c for c in keyed.columns if c.startswith("_")]
 
 
 @given(st.lists(st.tuples(dates, dates), min_size=1, max_size=30))
