@@ -170,23 +170,34 @@ def test_staged_rows_are_written_in_order_and_read_once_sealed(db: Engine) -> No
             stage.close()
 
 
-def test_a_stage_write_that_fails_is_raised_and_the_files_go(sqlite_db: Engine) -> None:
-    """A write the worker could not make raises in the load (at the next write or at
-    `seal`), which rolls back; closing the stage still deletes its files."""
-    with sqlite_db.connect() as conn:
+@contextmanager
+def _a_load_that_fails(
+    db: Engine, error: type[BaseException], match: str
+) -> Iterator[tuple[Connection, Stage]]:
+    """A connection in a load's transaction, and its stage made, for a block that must raise
+    `error` (its message matching `match`). Afterwards the load has rolled back, and
+    closing the stage has detached its files and deleted them."""
+    with db.connect() as conn:
         stage = Stage(conn, _SCHEMAS)
         folder = conn.info[staging._FILES].dir
         try:
-            with pytest.raises(Exception, match="nope"), conn.begin():
+            with pytest.raises(error, match=match), conn.begin():
                 stage.create()
-                stage.write("stage_rows", pl.DataFrame({"id": [1], "nope": ["a"]}))
-                for n in range(2, 2 + staging._AHEAD):
-                    stage.write("stage_rows", pl.DataFrame({"id": [n], "x": ["b"]}))
-                stage.seal()
+                yield conn, stage
         finally:
             stage.close()
         assert not folder.exists()
         assert _attached(conn) == []
+
+
+def test_a_stage_write_that_fails_is_raised_and_the_files_go(sqlite_db: Engine) -> None:
+    """A write the worker could not make raises in the load (at the next write or at
+    `seal`), which rolls back; closing the stage still deletes its files."""
+    with _a_load_that_fails(sqlite_db, Exception, "nope") as (_, stage):
+        stage.write("stage_rows", pl.DataFrame({"id": [1], "nope": ["a"]}))
+        for n in range(2, 2 + staging._AHEAD):
+            stage.write("stage_rows", pl.DataFrame({"id": [n], "x": ["b"]}))
+        stage.seal()
 
 
 def test_staged_dates_are_the_iso_text_that_sqlite_keeps(db: Engine) -> None:
@@ -256,22 +267,15 @@ def test_a_failure_of_the_worker_is_raised_at_flush_and_the_load_rolls_back(
         yield from _frames(1)
         raise RuntimeError("keys went wrong")
 
-    with sqlite_db.connect() as conn:
-        stage = Stage(conn, _SCHEMAS)
-        folder = conn.info[staging._FILES].dir
+    with _a_load_that_fails(sqlite_db, RuntimeError, "keys went wrong") as (conn, _):
+        ahead = staging.Ahead.start(conn, "persons", produce)
+        assert ahead is not None
         try:
-            with pytest.raises(RuntimeError, match="keys went wrong"), conn.begin():
-                stage.create()
-                ahead = staging.Ahead.start(conn, "persons", produce)
-                assert ahead is not None
-                try:
-                    ahead.flush()
-                finally:
-                    ahead.abandon()
+            ahead.flush()
         finally:
-            stage.close()
+            ahead.abandon()
+    with sqlite_db.connect() as conn:
         assert _persons(conn) == []
-        assert not folder.exists()
 
 
 def test_an_abandoned_worker_stops_between_frames(sqlite_db: Engine) -> None:

@@ -41,10 +41,13 @@ def value_widths(conn: Connection, table: str, columns: list[str]) -> dict[str, 
         {"table": table},
     ).all()
     types = {str(name): str(kind) for name, kind in found}
-    widths = {c: _WIDTHS.get(types.get(c, "")) for c in columns}
-    if any(width is None for width in widths.values()):
-        return None
-    return {c: int(w) for c, w in widths.items() if w is not None}
+    widths: dict[str, int] = {}
+    for column in columns:
+        width = _WIDTHS.get(types.get(column, ""))
+        if width is None:
+            return None
+        widths[column] = width
+    return widths
 
 
 def binary_copy_data(frame: pl.DataFrame, widths: dict[str, int]) -> bytes:

@@ -197,9 +197,7 @@ class Appender:
             insert_frame(self._conn, table, rows)
             return
         mode = "append" if table in self._columns else "create"
-        known = self._columns.setdefault(table, rows.columns)
-        if rows.columns != known:
-            raise ValueError(f"{table}: columns {rows.columns} after {known}")
+        _same_columns(table, rows, self._columns.setdefault(table, rows.columns))
         _ingest(self._writer, table, rows, mode)
 
     def flush(self) -> None:
@@ -224,12 +222,19 @@ class Ahead:
     stops the worker and lets the file go.
     """
 
-    def __init__(self, conn: Connection, files: _Files, path: Path, table: str) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        files: _Files,
+        path: Path,
+        table: str,
+        produce: Callable[[], Iterable[pl.DataFrame]],
+    ) -> None:
         self._conn, self._files, self._path, self._table = conn, files, path, table
         self._stop = threading.Event()
         self._columns: list[str] = []
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-ahead")
-        self._done: Future[None] | None = None
+        self._done = self._worker.submit(self._write, produce)
 
     @classmethod
     def start(
@@ -242,9 +247,7 @@ class Ahead:
         path = files.new() if files is not None else None
         if files is None or path is None:
             return None
-        ahead = cls(conn, files, path, table)
-        ahead._done = ahead._worker.submit(ahead._write, produce)
-        return ahead
+        return cls(conn, files, path, table, produce)
 
     def _write(self, produce: Callable[[], Iterable[pl.DataFrame]]) -> None:
         writer = _open_writer(self._path)
@@ -254,16 +257,15 @@ class Ahead:
                     return
                 if rows.is_empty():
                     continue
-                if self._columns and rows.columns != self._columns:
-                    raise ValueError(f"{self._table}: columns {rows.columns} after {self._columns}")
-                _ingest(writer, self._table, rows, "append" if self._columns else "create")
-                self._columns = rows.columns
+                mode = "append" if self._columns else "create"
+                self._columns = self._columns or rows.columns
+                _same_columns(self._table, rows, self._columns)
+                _ingest(writer, self._table, rows, mode)
         finally:
             writer.close()
 
     def flush(self) -> None:
         """Wait for the worker (raising its error, if any) and move the rows into the table."""
-        assert self._done is not None
         self._done.result()
         if not self._columns:
             return
@@ -284,6 +286,12 @@ def appending(conn: Connection) -> Iterator[Appender]:
         out.abandon()
         raise
     out.flush()
+
+
+def _same_columns(table: str, rows: pl.DataFrame, known: list[str]) -> None:
+    """Refuse rows whose columns are not those `table` was staged with first."""
+    if rows.columns != known:
+        raise ValueError(f"{table}: columns {rows.columns} after {known}")
 
 
 def _move(conn: Connection, schema: str, table: str, columns: list[str]) -> None:
