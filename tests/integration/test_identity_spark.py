@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -23,6 +25,9 @@ pytestmark = pytest.mark.spark
 def spark() -> Iterator[object]:
     from pyspark.sql import SparkSession
 
+    # The workers run this interpreter, not whichever `python3` is first on the PATH
+    # (outside `uv run`, the system's, without the project's libraries).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("centrale-identity-test")

@@ -27,7 +27,7 @@ from typing import ClassVar, Protocol
 import numpy as np
 import polars as pl
 
-from centrale.identity.blocking import pairs_between, pairs_within
+from centrale.identity.blocking import PAIR_SCHEMA, pairs_between, pairs_within
 from centrale.identity.model import Comparison, Model
 from centrale.identity.train import Session, train_model
 
@@ -115,10 +115,14 @@ def train(
     right: pl.DataFrame | None = None,
     *,
     pairs: pl.DataFrame | None = None,
+    levels: np.ndarray | None = None,
     random_count: int = 300_000,
     seed: int = 0,
 ) -> Model:
     """Estimate a model on prepared features: within `left`, or between `left` and `right`.
+
+    `pairs`, and `levels` with them, may be given when already found and compared (a first
+    load compares its candidates once, for training and for scoring).
 
     >>> from centrale.identity.borrowers import BorrowerSpec  # doctest: +SKIP
     >>> model = train(BorrowerSpec(), features)  # doctest: +SKIP
@@ -130,7 +134,7 @@ def train(
     possible = len(left) * (len(left) - 1) / 2 if right is None else len(left) * len(right)
     count = int(min(random_count, max(possible, 1)))
     sample = random_pairs(len(left), right_size, count, seed)
-    pair_levels = compare_pairs(spec, left, other, pairs)
+    pair_levels = compare_pairs(spec, left, other, pairs) if levels is None else levels
     sessions = []
     for session in spec.sessions:
         keyed = candidate_pairs(spec, left, right, keys=[session.key])
@@ -147,6 +151,33 @@ def train(
 
 
 @dataclass
+class Compared:
+    """Candidate pairs (row indices) and their levels, before any model weighs them."""
+
+    pairs: pl.DataFrame
+    levels: np.ndarray
+
+    def among(self, positions: np.ndarray, size: int) -> Compared:
+        """The pairs of a frame of `size` rows whose two records are both at `positions`
+        (sorted, distinct), renumbered as rows of the frame of those positions alone.
+
+        >>> s = Compared(pl.DataFrame({"left": [0, 1], "right": [2, 3]}), np.zeros((2, 1)))
+        >>> s.among(np.array([1, 3]), 4).pairs.rows()
+        [(0, 1)]
+        """
+        index = np.full(size, -1, dtype=np.int64)
+        index[positions] = np.arange(len(positions))
+        left = index[self.pairs["left"].to_numpy()]
+        right = index[self.pairs["right"].to_numpy()]
+        keep = (left >= 0) & (right >= 0)
+        pairs = pl.DataFrame(
+            {"left": left[keep].astype(np.uint32), "right": right[keep].astype(np.uint32)},
+            schema=PAIR_SCHEMA,
+        )
+        return Compared(pairs, self.levels[keep])
+
+
+@dataclass
 class Scored:
     """Scored candidate pairs: row indices, levels, match weights and probabilities."""
 
@@ -158,6 +189,12 @@ class Scored:
         return Scored(self.pairs.filter(pl.Series(keep)), self.levels[keep])
 
 
+def compared(spec: LinkageSpec, frame: pl.DataFrame) -> Compared:
+    """The candidate pairs within `frame` and their levels."""
+    pairs = candidate_pairs(spec, frame)
+    return Compared(pairs, compare_pairs(spec, frame, frame, pairs))
+
+
 def score(
     spec: LinkageSpec,
     model: Model,
@@ -165,9 +202,11 @@ def score(
     right: pl.DataFrame | None = None,
     *,
     pairs: pl.DataFrame | None = None,
+    levels: np.ndarray | None = None,
     records: int | None = None,
 ) -> Scored:
-    """Score candidate pairs (found by blocking unless given) with `model`.
+    """Score candidate pairs (found by blocking unless given, compared unless their
+    `levels` are given) with `model`.
 
     `records` is the size of the population compared against, which sets the prior; it
     defaults to the size of `right` (or `left` for a dedupe).
@@ -175,7 +214,8 @@ def score(
     other = left if right is None else right
     if pairs is None:
         pairs = candidate_pairs(spec, left, right)
-    levels = compare_pairs(spec, left, other, pairs)
+    if levels is None:
+        levels = compare_pairs(spec, left, other, pairs)
     weights = model.match_weights(levels)
     population = records if records is not None else len(other)
     probabilities = model.probabilities(levels, population)

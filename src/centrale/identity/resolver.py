@@ -27,7 +27,7 @@ from centrale.identity.borrowers import (
     with_keys,
 )
 from centrale.identity.decide import Decision, decide
-from centrale.identity.linkage import Scored, linkage_columns, score, train
+from centrale.identity.linkage import Compared, Scored, compared, linkage_columns, score, train
 from centrale.identity.model import Model
 from centrale.identity.reference import likely_matches, or_reference
 from centrale.identity.seam import LINK_SCHEMA, RECORD_SCHEMA, IdentityResolver
@@ -92,10 +92,13 @@ class ModelResolver:
             # over the registry's features is a load's peak of memory: with a registry to
             # read, the hashes (200 MB for a million records) wait until the pass is over.
             keys = None if registry_size else _keys_ahead(conn, new, cleanup)
-            model_id, model, registry = self._model_and_candidates(conn, new, registry_size)
+            # The batch's pairs among themselves are found and compared once: a first load
+            # trains on those of its drawn records, then scores them all.
+            within = compared(self.spec, new) if registry_size == 0 else None
+            model_id, model, registry = self._model_and_candidates(conn, new, registry_size, within)
             if registry_size:
                 keys = _keys_ahead(conn, new, cleanup)
-            return self._scored(conn, new, registry, registry_size, model, model_id, keys)
+            return self._scored(conn, new, registry, registry_size, model, model_id, keys, within)
 
     def _scored(
         self,
@@ -106,10 +109,16 @@ class ModelResolver:
         model: Model,
         model_id: int,
         keys: Ahead | None,
+        compared_within: Compared | None,
     ) -> pl.DataFrame:
-        """`new` scored against `registry` and one another, decided and written."""
+        """`new` scored against `registry` and one another (their pairs already compared,
+        when given), decided and written."""
         population = registry_size + len(new)
-        within = score(self.spec, model, new, records=population)
+        if compared_within is None:
+            within = score(self.spec, model, new, records=population)
+        else:
+            pairs, levels = compared_within.pairs, compared_within.levels
+            within = score(self.spec, model, new, pairs=pairs, levels=levels, records=population)
         cross = score(self.spec, model, new, registry, records=population)
         decision = decide(
             len(new),
@@ -123,11 +132,16 @@ class ModelResolver:
         )
 
     def _model_and_candidates(
-        self, conn: Connection, new: pl.DataFrame, registry_size: int
+        self,
+        conn: Connection,
+        new: pl.DataFrame,
+        registry_size: int,
+        within: Compared | None = None,
     ) -> tuple[int, Model, pl.DataFrame]:
         """The model to score with (trained now if due) and the registry's candidates of
         `new`; a large batch's come from one pass over the registry, which also draws the
-        training sample when one is needed."""
+        training sample when one is needed. `within`, the batch's pairs already compared,
+        spares training its own when the sample is drawn from the batch alone."""
         population = registry_size + len(new)
         trained = self._trained(conn, population)
         full = bool(registry_size) and (
@@ -146,7 +160,14 @@ class ModelResolver:
             scan.read(repo.feature_slices(conn, _PASS_ROWS))
         if trained is None:
             data = scan.training_data()
-            model = or_reference(train(self.spec, data), self.settings.identity_min_model_matches)
+            given = scan.batch_pairs(within) if within is not None else None
+            fitted = train(
+                self.spec,
+                data,
+                pairs=None if given is None else given.pairs,
+                levels=None if given is None else given.levels,
+            )
+            model = or_reference(fitted, self.settings.identity_min_model_matches)
             # The registry's size, not the sample's: growth is measured against what it was.
             trained = repo.save_model(conn, model.to_json(), population), model
         registry = scan.candidates() if full else self._candidates(conn, new, registry_size)
@@ -308,6 +329,15 @@ class _RegistryPass:
         drawn, self.drawn = self.drawn, []
         drawn = [part.select(self.columns) for part in drawn]
         return pl.concat([*drawn, new], how="vertical_relaxed")
+
+    def batch_pairs(self, within: Compared) -> Compared | None:
+        """The pairs of `within` (the batch's, compared) among the training sample, when it
+        is drawn from the batch alone (an empty registry); else None."""
+        if self.registry_size:
+            return None
+        if self.chosen is None:
+            return within
+        return within.among(self.chosen, len(self.new))
 
     def candidates(self) -> pl.DataFrame:
         return pl.concat(self.kept) if self.kept else _no_features()
