@@ -224,10 +224,11 @@ def _frames(n: int) -> list[pl.DataFrame]:
     return [pl.DataFrame({"id": [k], "cin_norm": [f"C{k}"]}) for k in range(1, n + 1)]
 
 
-def test_rows_staged_ahead_are_made_by_a_worker_and_in_their_table_once_flushed(
-    sqlite_db: Engine,
+def test_rows_made_ahead_are_made_by_a_worker_and_in_their_table_once_flushed(
+    db: Engine,
 ) -> None:
-    """Beside the rows of an `appending` block, in the same load."""
+    """Beside the rows of an `appending` block, in the same load: on SQLite staged in a
+    file of their own, on PostgreSQL held and copied in at `flush`."""
     made_in: list[int] = []
     keys = pl.DataFrame({"key_hash": [-5, 3, 9], "borrower_record_id": [1, 2, 1]})
 
@@ -235,7 +236,7 @@ def test_rows_staged_ahead_are_made_by_a_worker_and_in_their_table_once_flushed(
         made_in.append(threading.get_ident())
         yield from keys.iter_slices(2)
 
-    with _in_a_load(sqlite_db) as conn:
+    with _in_a_load(db) as conn:
         ahead = staging.Ahead.start(conn, "identity_keys", produce)
         assert ahead is not None
         try:
@@ -250,14 +251,20 @@ def test_rows_staged_ahead_are_made_by_a_worker_and_in_their_table_once_flushed(
         assert len(_persons(conn)) == 3
 
 
-def test_nothing_is_staged_ahead_on_postgresql_nor_outside_a_load(db: Engine) -> None:
-    """PostgreSQL's load has one connection, which a worker cannot share; outside a load
-    there is no stage: the caller writes the rows itself."""
-    with db.begin() as conn:
+def test_nothing_is_made_ahead_on_sqlite_outside_a_load(sqlite_db: Engine) -> None:
+    """Outside a load there is no stage: the caller writes the rows itself."""
+    with sqlite_db.begin() as conn:
         assert staging.Ahead.start(conn, "persons", lambda: _frames(1)) is None
-    if db.dialect.name == "postgresql":
-        with _in_a_load(db) as conn:
-            assert staging.Ahead.start(conn, "persons", lambda: _frames(1)) is None
+
+
+def test_rows_not_to_be_held_are_made_ahead_only_where_they_are_staged(db: Engine) -> None:
+    """On PostgreSQL the worker holds what it makes until `flush`: asked not to hold the
+    rows, it makes nothing ahead. On SQLite they are staged as they are made."""
+    with _in_a_load(db) as conn:
+        ahead = staging.Ahead.start(conn, "persons", lambda: _frames(1), hold=False)
+        assert (ahead is None) == (db.dialect.name == "postgresql")
+        if ahead is not None:
+            ahead.abandon()
 
 
 def test_a_failure_of_the_worker_is_raised_at_flush_and_the_load_rolls_back(

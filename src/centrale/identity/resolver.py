@@ -88,16 +88,18 @@ class ModelResolver:
         if registry_size == 0:  # the first features: the registry's are of this version
             repo.set_features_version(conn, FEATURES_VERSION)
         with ExitStack() as cleanup:
-            # The keys' hashes are staged by a worker thread while the model works. A pass
-            # over the registry's features is a load's peak of memory: with a registry to
-            # read, the hashes (200 MB for a million records) wait until the pass is over.
+            # The keys' hashes are made (on SQLite, staged) by a worker thread while the model
+            # works. A pass over the registry's features is a load's peak of memory: with a
+            # registry to read, the hashes (200 MB for a million records) wait until the pass
+            # is over, and on PostgreSQL, which would hold them through scoring, are not made
+            # ahead at all (an onboarding peaked at 2,068-2,075 MiB instead of 1,940-1,951).
             keys = None if registry_size else _keys_ahead(conn, new, cleanup)
             # The batch's pairs among themselves are found and compared once: a first load
             # trains on those of its drawn records, then scores them all.
             within = compared(self.spec, new) if registry_size == 0 else None
             model_id, model, registry = self._model_and_candidates(conn, new, registry_size, within)
             if registry_size:
-                keys = _keys_ahead(conn, new, cleanup)
+                keys = _keys_ahead(conn, new, cleanup, hold=False)
             return self._scored(conn, new, registry, registry_size, model, model_id, keys, within)
 
     def _scored(
@@ -250,9 +252,11 @@ _REPORTED_ONLY = [c for c in RECORD_SCHEMA if c not in repo.FEATURE_SCHEMA]
 _PASS_ROWS = 200_000
 
 
-def _keys_ahead(conn: Connection, new: pl.DataFrame, cleanup: ExitStack) -> Ahead | None:
+def _keys_ahead(
+    conn: Connection, new: pl.DataFrame, cleanup: ExitStack, *, hold: bool = True
+) -> Ahead | None:
     """`repo.keys_ahead`, its worker stopped when `cleanup` closes."""
-    ahead = repo.keys_ahead(conn, new)
+    ahead = repo.keys_ahead(conn, new, hold=hold)
     if ahead is not None:
         cleanup.callback(ahead.abandon)
     return ahead

@@ -15,9 +15,10 @@ thread writes them (ADBC lets the GIL go), in the order given, while the load go
 the next chunk: at most `_AHEAD` writes wait. `appending` serves the
 rows a load writes later (the resolver's persons, features, keys and links, its decisions):
 each block gets a file of its own. Outside a load (no stage), or on PostgreSQL, its rows
-are written at once, by `executemany` or `COPY`. `Ahead` stages the rows of one table in a
-worker thread while the load computes what it writes next (a first load's thirteen million
-key hashes, while the model scores), for a later `appending` block to move in.
+are written at once, by `executemany` or `COPY`. `Ahead` makes (and on SQLite stages) the rows of
+one table in a worker thread while the load computes what it writes next (a first load's
+thirteen million key hashes, while the model scores), for a later `appending` block to move
+in.
 """
 
 from __future__ import annotations
@@ -216,41 +217,54 @@ class Appender:
 
 
 class Ahead:
-    """The rows of one registry table, made and staged by a worker thread from the moment
-    `start` is called, and moved into the table by `flush` (inside the caller's `appending`
-    block, so that they arrive while its indexes are set aside). `abandon` (always, once done)
-    stops the worker and lets the file go.
+    """The rows of one registry table, made by a worker thread from the moment `start` is
+    called, and moved into the table by `flush` (inside the caller's `appending` block, so
+    that they arrive while its indexes are set aside). `abandon` (always, once done) stops
+    the worker and lets the rows go.
+
+    On SQLite the worker also stages them, in a scratch file of the load. On PostgreSQL the
+    load's connection is its only one and the worker does not share it: it holds the frames
+    it made, and `flush` copies them in.
     """
 
     def __init__(
         self,
         conn: Connection,
-        files: _Files,
-        path: Path,
         table: str,
         produce: Callable[[], Iterable[pl.DataFrame]],
+        files: _Files | None = None,
+        path: Path | None = None,
     ) -> None:
-        self._conn, self._files, self._path, self._table = conn, files, path, table
+        self._conn, self._table, self._files, self._path = conn, table, files, path
         self._stop = threading.Event()
         self._columns: list[str] = []
+        self._held: list[pl.DataFrame] = []
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="centrale-ahead")
         self._done = self._worker.submit(self._write, produce)
 
     @classmethod
     def start(
-        cls, conn: Connection, table: str, produce: Callable[[], Iterable[pl.DataFrame]]
+        cls,
+        conn: Connection,
+        table: str,
+        produce: Callable[[], Iterable[pl.DataFrame]],
+        *,
+        hold: bool = True,
     ) -> Ahead | None:
-        """Stage `produce()`'s frames (same columns each) for `table` in a worker thread;
-        None where nothing is staged ahead (PostgreSQL, whose connection is the load's own;
-        outside a load; every file of the load taken): the caller writes the rows itself."""
-        files: _Files | None = None if is_postgres(conn) else conn.info.get(_FILES)
+        """Make `produce()`'s frames (same columns each) for `table` in a worker thread;
+        None where nothing can be made ahead (SQLite outside a load, or with every file of
+        the load taken; PostgreSQL unless the rows may be `hold`, held in memory until
+        flushed): the caller writes the rows itself."""
+        if is_postgres(conn):
+            return cls(conn, table, produce) if hold else None
+        files: _Files | None = conn.info.get(_FILES)
         path = files.new() if files is not None else None
         if files is None or path is None:
             return None
-        return cls(conn, files, path, table, produce)
+        return cls(conn, table, produce, files, path)
 
     def _write(self, produce: Callable[[], Iterable[pl.DataFrame]]) -> None:
-        writer = _open_writer(self._path)
+        writer = None if self._path is None else _open_writer(self._path)
         try:
             for rows in produce():
                 if self._stop.is_set():
@@ -260,13 +274,22 @@ class Ahead:
                 mode = "append" if self._columns else "create"
                 self._columns = self._columns or rows.columns
                 _same_columns(self._table, rows, self._columns)
-                _ingest(writer, self._table, rows, mode)
+                if writer is None:
+                    self._held.append(rows)
+                else:
+                    _ingest(writer, self._table, rows, mode)
         finally:
-            writer.close()
+            if writer is not None:
+                writer.close()
 
     def flush(self) -> None:
         """Wait for the worker (raising its error, if any) and move the rows into the table."""
         self._done.result()
+        if self._files is None or self._path is None:
+            held, self._held = self._held, []
+            for rows in held:
+                insert_frame(self._conn, self._table, rows)
+            return
         if not self._columns:
             return
         _move(self._conn, self._files.attach(self._conn, self._path), self._table, self._columns)
@@ -274,6 +297,7 @@ class Ahead:
     def abandon(self) -> None:
         self._stop.set()
         self._worker.shutdown(wait=True)
+        self._held = []
 
 
 @contextmanager
