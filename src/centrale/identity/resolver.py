@@ -116,11 +116,14 @@ class ModelResolver:
         """`new` scored against `registry` and one another (their pairs already compared,
         when given), decided and written."""
         population = registry_size + len(new)
-        if compared_within is None:
-            within = score(self.spec, model, new, records=population)
-        else:
-            pairs, levels = compared_within.pairs, compared_within.levels
-            within = score(self.spec, model, new, pairs=pairs, levels=levels, records=population)
+        within = score(
+            self.spec,
+            model,
+            new,
+            pairs=None if compared_within is None else compared_within.pairs,
+            levels=None if compared_within is None else compared_within.levels,
+            records=population,
+        )
         cross = score(self.spec, model, new, registry, records=population)
         decision = decide(
             len(new),

@@ -15,10 +15,10 @@ thread writes them (ADBC lets the GIL go), in the order given, while the load go
 the next chunk: at most `_AHEAD` writes wait. `appending` serves the
 rows a load writes later (the resolver's persons, features, keys and links, its decisions):
 each block gets a file of its own. Outside a load (no stage), or on PostgreSQL, its rows
-are written at once, by `executemany` or `COPY`. `Ahead` makes (and on SQLite stages) the rows of
-one table in a worker thread while the load computes what it writes next (a first load's
-thirteen million key hashes, while the model scores), for a later `appending` block to move
-in.
+are written at once, by `executemany` or `COPY`. `Ahead` makes (and on SQLite stages) the
+rows of one table in a worker thread while the load computes what it writes next (a first
+load's thirteen million key hashes, while the model scores), for a later `appending` block
+to move in.
 """
 
 from __future__ import annotations
